@@ -1,0 +1,43 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { Cloud, Environment, PlatformConfig } from "./config";
+import type { ClusterPlatform } from "./platform";
+
+/**
+ * The stack outputs: the contract other projects read through StackReference. Fields are only ever
+ * added; renaming or removing one is a breaking change for every consumer. See docs/outputs.md.
+ */
+export interface PlatformOutputs {
+  /** `dev`, `prod` or `local`. */
+  readonly environment: Environment;
+  /** `alicloud`, `aws` or `existing`. */
+  readonly cloud: Cloud;
+  /** Cloud region; absent for existing clusters. */
+  readonly region: string | undefined;
+  readonly clusterName: pulumi.Output<string>;
+  /** ACK cluster id, EKS cluster ARN, or the kubeconfig context of an existing cluster. */
+  readonly clusterId: pulumi.Output<string>;
+  /** Admin kubeconfig (secret); absent for existing clusters. */
+  readonly kubeconfig: pulumi.Output<string> | undefined;
+  /** VPC id; absent for existing clusters. */
+  readonly vpcId: pulumi.Output<string> | undefined;
+  /** Node pool names: `system` plus one per GPU pool. */
+  readonly nodePools: pulumi.Output<{ system: string | undefined; gpu: string[] }>;
+  /** ACK with a public API server only: the command that attaches the access whitelist. */
+  readonly apiServerAclAttachCommand: pulumi.Output<string> | undefined;
+}
+
+export function platformOutputs(config: PlatformConfig, platform: ClusterPlatform): PlatformOutputs {
+  return {
+    environment: config.environment,
+    cloud: config.cloud,
+    region: config.cloud === "existing" ? undefined : config.region,
+    clusterName: pulumi.output(platform.clusterName),
+    clusterId: pulumi.output(platform.clusterId),
+    kubeconfig: platform.kubeconfig && pulumi.secret(platform.kubeconfig),
+    vpcId: platform.vpcId,
+    nodePools: pulumi
+      .output(platform.systemNodePoolName)
+      .apply((system) => ({ system, gpu: [...platform.gpuNodePoolNames] })),
+    apiServerAclAttachCommand: platform.apiServerAclAttachCommand,
+  };
+}

@@ -1,0 +1,67 @@
+import * as aws from "@pulumi/aws";
+import { EksCluster } from "../components/cluster/eks-cluster";
+import { EksGpuNodePool } from "../components/gpu/eks-gpu-node-pool";
+import { NvidiaDevicePlugin } from "../components/gpu/nvidia-device-plugin";
+import { AwsNetwork } from "../components/network/aws-network";
+import type { ManagedClusterConfig } from "./config";
+import type { ClusterPlatform } from "./platform";
+
+/** VPC, EKS cluster, GPU node groups and the NVIDIA device plugin on AWS. */
+export function buildAwsPlatform(config: ManagedClusterConfig): ClusterPlatform {
+  const { name, tags, network: net, cluster: spec } = config;
+  const provider = new aws.Provider(`${name}-aws`, { region: config.region });
+  const opts = { providers: [provider], protect: config.protect };
+
+  const network = new AwsNetwork(
+    `${name}-network`,
+    { vpcCidr: net.vpcCidr, zones: net.zones, natGateways: net.natGateways, tags },
+    opts,
+  );
+  const cluster = new EksCluster(
+    name,
+    {
+      region: config.region,
+      kubernetesVersion: spec.kubernetesVersion,
+      subnetIds: network.privateSubnetIds,
+      serviceCidr: net.serviceCidr,
+      apiServerAccessCidrs: spec.apiServerAccessCidrs,
+      adminPrincipalArns: spec.adminPrincipalArns,
+      deletionProtection: spec.deletionProtection,
+      controlPlaneLogRetentionDays: spec.logRetentionDays,
+      systemNodePool: config.systemNodePool,
+      nodeLabels: tags,
+      tags,
+    },
+    opts,
+  );
+  const gpuPools = config.gpuNodePools.map(
+    (pool) =>
+      new EksGpuNodePool(
+        `${name}-gpu-${pool.name}`,
+        {
+          ...pool,
+          poolName: pool.name,
+          clusterName: cluster.clusterName,
+          nodeRoleArn: cluster.nodeRoleArn,
+          subnetIds: network.privateSubnetIds,
+          labels: { ...tags, ...pool.labels },
+          tags,
+        },
+        opts,
+      ),
+  );
+  if (gpuPools.length > 0) {
+    // EKS GPU AMIs carry the driver but not the device plugin.
+    new NvidiaDevicePlugin(`${name}-nvidia-device-plugin`, {}, { providers: [cluster.provider] });
+  }
+
+  return {
+    clusterName: cluster.clusterName,
+    clusterId: cluster.clusterArn,
+    kubeconfig: cluster.kubeconfig,
+    vpcId: network.vpcId,
+    systemNodePoolName: cluster.systemNodePoolName,
+    gpuNodePoolNames: gpuPools.map((pool) => pool.poolName),
+    kubernetesProvider: cluster.provider,
+  };
+}

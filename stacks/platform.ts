@@ -1,0 +1,32 @@
+import type * as kubernetes from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import type { PlatformConfig } from "./config";
+import { buildAlicloudPlatform } from "./platform-alicloud";
+import { buildAwsPlatform } from "./platform-aws";
+import { buildExistingPlatform } from "./platform-existing";
+
+/** What the cluster layer hands to everything deployed on it, whatever the cloud. */
+export interface ClusterPlatform {
+  readonly clusterName: pulumi.Input<string>;
+  /** ACK cluster id, EKS cluster ARN, or the kubeconfig context of an existing cluster. */
+  readonly clusterId: pulumi.Input<string>;
+  /** Admin kubeconfig, a secret; absent for existing clusters, whose kubeconfig stays the user's. */
+  readonly kubeconfig?: pulumi.Output<string>;
+  readonly vpcId?: pulumi.Output<string>;
+  readonly systemNodePoolName?: pulumi.Input<string>;
+  readonly gpuNodePoolNames: readonly string[];
+  /** Set on ACK when the API server is public: the command attaching its CIDR whitelist. */
+  readonly apiServerAclAttachCommand?: pulumi.Output<string>;
+  readonly kubernetesProvider: kubernetes.Provider;
+}
+
+export function buildClusterPlatform(config: PlatformConfig): ClusterPlatform {
+  switch (config.cloud) {
+    case "alicloud":
+      return buildAlicloudPlatform(config);
+    case "aws":
+      return buildAwsPlatform(config);
+    case "existing":
+      return buildExistingPlatform(config);
+  }
+}

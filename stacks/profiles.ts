@@ -1,0 +1,112 @@
+/**
+ * Environment profiles: every default the stack config has, written once. A stack file only states
+ * what differs from its profile. Arrays in a stack file replace the profile's; objects merge key by key.
+ */
+export const ENVIRONMENTS = ["dev", "prod", "local"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+export const CLOUDS = ["alicloud", "aws", "existing"] as const;
+export type Cloud = (typeof CLOUDS)[number];
+export type ManagedCloud = Exclude<Cloud, "existing">;
+
+type Defaults = Record<string, unknown>;
+
+/** Settings that depend on the environment only. */
+const ENVIRONMENT_DEFAULTS: Record<Environment, Defaults> = {
+  dev: { protect: false },
+  prod: { protect: true },
+  local: { protect: false },
+};
+
+/** Settings of managed clusters (ACK, EKS) that depend on the environment. */
+const MANAGED_CLUSTER_DEFAULTS: Record<Environment, Defaults> = {
+  dev: {
+    network: { vpcCidr: "10.0.0.0/16", natGateways: "single" },
+    cluster: { apiServerAccessCidrs: [], deletionProtection: false, logRetentionDays: 7 },
+    systemNodePool: { minSize: 1, maxSize: 3, diskSizeGb: 100 },
+    gpuNodePoolDefaults: { capacityType: "spot", minSize: 0, diskSizeGb: 200 },
+  },
+  prod: {
+    network: { vpcCidr: "10.0.0.0/16", natGateways: "perZone" },
+    cluster: { apiServerAccessCidrs: [], deletionProtection: true, logRetentionDays: 90 },
+    systemNodePool: { minSize: 3, maxSize: 9, diskSizeGb: 120 },
+    gpuNodePoolDefaults: { capacityType: "onDemand", minSize: 1, diskSizeGb: 300 },
+  },
+  local: {
+    network: { vpcCidr: "10.0.0.0/16", natGateways: "single" },
+    cluster: { apiServerAccessCidrs: [], deletionProtection: false, logRetentionDays: 7 },
+    systemNodePool: { minSize: 1, maxSize: 2, diskSizeGb: 100 },
+    gpuNodePoolDefaults: { capacityType: "spot", minSize: 0, diskSizeGb: 200 },
+  },
+};
+
+/** Settings that depend on the cloud only. */
+const CLOUD_DEFAULTS: Record<ManagedCloud, Defaults> = {
+  alicloud: {
+    network: { serviceCidr: "172.21.0.0/20" },
+    cluster: { kubernetesVersion: "1.34.1-aliyun.1", clusterSpec: "ack.pro.small" },
+    gpuNodePoolDefaults: { driverVersion: "550.144.03" },
+  },
+  aws: {
+    network: { serviceCidr: "172.20.0.0/16" },
+    cluster: { kubernetesVersion: "1.34", adminPrincipalArns: [] },
+    gpuNodePoolDefaults: {},
+  },
+};
+
+/** System pool instance types per cloud and environment, most preferred first. */
+const SYSTEM_INSTANCE_TYPES: Record<ManagedCloud, Record<Environment, string[]>> = {
+  alicloud: {
+    dev: ["ecs.g7.xlarge", "ecs.g6.xlarge"],
+    prod: ["ecs.g7.2xlarge", "ecs.g6.2xlarge"],
+    local: ["ecs.g7.xlarge"],
+  },
+  aws: {
+    dev: ["m7i.xlarge", "m6i.xlarge"],
+    prod: ["m7i.2xlarge", "m6i.2xlarge"],
+    local: ["m7i.xlarge"],
+  },
+};
+
+export interface Profile {
+  /** Defaults for the stack's own keys. */
+  readonly stackDefaults: Defaults;
+  /** Defaults applied to each entry of `gpuNodePools`. */
+  readonly gpuNodePoolDefaults: Defaults;
+}
+
+/** The defaults a stack of this environment on this cloud starts from. */
+export function profileFor(environment: Environment, cloud: Cloud): Profile {
+  const { gpuNodePoolDefaults: envGpuDefaults, ...managedDefaults } = MANAGED_CLUSTER_DEFAULTS[environment];
+  if (cloud === "existing") {
+    return { stackDefaults: { ...ENVIRONMENT_DEFAULTS[environment], existingCluster: {} }, gpuNodePoolDefaults: {} };
+  }
+  const { gpuNodePoolDefaults: cloudGpuDefaults, ...cloudDefaults } = CLOUD_DEFAULTS[cloud];
+  return {
+    stackDefaults: [
+      ENVIRONMENT_DEFAULTS[environment],
+      managedDefaults,
+      cloudDefaults,
+      { systemNodePool: { instanceTypes: SYSTEM_INSTANCE_TYPES[cloud][environment] }, gpuNodePools: [] },
+    ].reduce(deepMerge, {}),
+    gpuNodePoolDefaults: deepMerge(asDefaults(envGpuDefaults), asDefaults(cloudGpuDefaults)),
+  };
+}
+
+/** Objects merge key by key; anything else in `override` (arrays included) replaces the default. */
+export function deepMerge(defaults: Defaults, override: Defaults): Defaults {
+  const merged: Defaults = { ...defaults };
+  for (const [key, value] of Object.entries(override)) {
+    const current = merged[key];
+    merged[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
+  }
+  return merged;
+}
+
+function asDefaults(value: unknown): Defaults {
+  return isPlainObject(value) ? value : {};
+}
+
+export function isPlainObject(value: unknown): value is Defaults {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
