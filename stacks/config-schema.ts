@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { cidrsOverlap, isValidCidr } from "../components/network/cidr";
+import { cidrsOverlap, isValidCidr, parseCidr } from "../components/network/cidr";
 import { alicloudSubnetLayout, awsSubnetLayout } from "../components/network/subnet-layout";
 import { CLOUDS, ENVIRONMENTS } from "./profiles";
 
@@ -53,119 +53,143 @@ const gpuNodePoolSchema = z.strictObject({
 
 const RESERVED_TAG_KEYS = ["team", "env", "cost-center"];
 
-export const stackConfigSchema = z
-  .strictObject({
-    environment: z.enum(ENVIRONMENTS),
-    cloud: z.enum(CLOUDS),
-    name: dnsLabel.optional(),
-    region: z.string().min(1).optional(),
-    protect: z.boolean(),
-    tags: z.strictObject({
-      team: labelValue.min(1, "is required"),
-      costCenter: labelValue.min(1, "is required"),
-      extra: z
-        .record(z.string(), z.string())
-        .refine((extra) => !Object.keys(extra).some((key) => RESERVED_TAG_KEYS.includes(key)), {
-          message: `must not redefine ${RESERVED_TAG_KEYS.join(", ")}`,
-        })
-        .optional(),
+const stackConfigShape = {
+  environment: z.enum(ENVIRONMENTS),
+  cloud: z.enum(CLOUDS),
+  name: dnsLabel.optional(),
+  region: z.string().min(1).optional(),
+  protect: z.boolean(),
+  tags: z.strictObject({
+    team: labelValue.min(1, "is required"),
+    costCenter: labelValue.min(1, "is required"),
+    extra: z
+      .record(z.string(), z.string())
+      .refine((extra) => !Object.keys(extra).some((key) => RESERVED_TAG_KEYS.includes(key)), {
+        message: `must not redefine ${RESERVED_TAG_KEYS.join(", ")}`,
+      })
+      .optional(),
+  }),
+  network: z
+    .strictObject({
+      vpcCidr: cidr.refine((block) => !isValidCidr(block) || parseCidr(block).prefixLength <= 20, {
+      message: "must be a /20 or larger: each zone gets pod and node subnets carved from it",
     }),
-    network: z
-      .strictObject({
-        vpcCidr: cidr,
-        zones: z.array(z.string().min(1)).min(1, "needs at least one zone"),
-        serviceCidr: cidr,
-        natGateways: z.enum(["single", "perZone"]),
-      })
-      .optional(),
-    cluster: z
-      .strictObject({
-        kubernetesVersion: z.string().min(1),
-        apiServerAccessCidrs: z.array(cidr),
-        deletionProtection: z.boolean(),
-        logRetentionDays: z.number().int().min(1).max(3650),
-        /** ACK only. */
-        clusterSpec: z.string().optional(),
-        /** EKS only. */
-        adminPrincipalArns: z.array(z.string().regex(/^arn:aws[-a-z]*:(iam|sts)::\d{12}:/, "must be an IAM ARN")).optional(),
-      })
-      .optional(),
-    systemNodePool: systemNodePoolSchema.optional(),
-    gpuNodePools: z.array(gpuNodePoolSchema).optional(),
-    existingCluster: z.strictObject({ kubeconfigPath: z.string().min(1).optional(), context: z.string().optional() }).optional(),
-  })
-  .superRefine(crossFieldRules);
+      zones: z.array(z.string().min(1)).min(1, "needs at least one zone"),
+      serviceCidr: cidr,
+      natGateways: z.enum(["single", "perZone"]),
+    })
+    .optional(),
+  cluster: z
+    .strictObject({
+      kubernetesVersion: z.string().min(1),
+      apiServerAccessCidrs: z.array(cidr),
+      deletionProtection: z.boolean(),
+      logRetentionDays: z.number().int().min(1).max(3650),
+      /** ACK only. */
+      clusterSpec: z.string().optional(),
+      /** EKS only. */
+      adminPrincipalArns: z.array(z.string().regex(/^arn:aws[-a-z]*:(iam|sts)::\d{12}:/, "must be an IAM ARN")).optional(),
+    })
+    .optional(),
+  systemNodePool: systemNodePoolSchema.optional(),
+  gpuNodePools: z.array(gpuNodePoolSchema).optional(),
+  existingCluster: z.strictObject({ kubeconfigPath: z.string().min(1).optional(), context: z.string().optional() }).optional(),
+  };
 
-export type StackConfigInput = z.infer<typeof stackConfigSchema>;
-
+const baseSchema = z.strictObject(stackConfigShape);
+type Section = keyof typeof stackConfigShape;
+type Parsed = z.output<typeof baseSchema>;
 type Issue = { path: (string | number)[]; message: string };
 
-function crossFieldRules(config: StackConfigInput, ctx: z.RefinementCtx): void {
-  const issues: Issue[] = config.cloud === "existing" ? existingClusterRules(config) : managedClusterRules(config);
-  for (const issue of issues) ctx.addIssue({ code: "custom", ...issue });
+/**
+ * A cross-field rule runs as soon as the sections it reads are valid, even when other sections are
+ * not, so one run reports every problem.
+ */
+function rule<K extends Section>(needs: readonly K[], check: (config: Pick<Parsed, K>) => Issue[]) {
+  return [
+    (config: Parsed, ctx: z.RefinementCtx) => {
+      for (const issue of check(config)) ctx.addIssue({ code: "custom", ...issue });
+    },
+    {
+      when: (payload: { value: unknown }) => {
+        const value = (payload.value ?? {}) as Record<string, unknown>;
+        return needs.every((key) => stackConfigShape[key].safeParse(value[key]).success);
+      },
+    },
+  ] as const;
 }
 
-function existingClusterRules(config: StackConfigInput): Issue[] {
-  const managedOnly = ["region", "network", "cluster", "systemNodePool"] as const;
-  const issues: Issue[] = managedOnly
-    .filter((key) => config[key] !== undefined)
-    .map((key) => ({ path: [key], message: "applies only to clusters this stack creates (cloud alicloud or aws)" }));
-  if ((config.gpuNodePools ?? []).length > 0) {
-    issues.push({ path: ["gpuNodePools"], message: "cannot be created on an existing cluster; label its GPU nodes yourself" });
-  }
-  return issues;
-}
+const MANAGED_ONLY = ["region", "network", "cluster", "systemNodePool"] as const;
 
-function managedClusterRules(config: StackConfigInput): Issue[] {
-  const issues: Issue[] = [];
-  const require = (key: keyof StackConfigInput) => {
-    if (config[key] === undefined) issues.push({ path: [key], message: `is required when cloud is ${config.cloud}` });
-  };
-  (["region", "network", "cluster", "systemNodePool"] as const).forEach(require);
-  if (config.existingCluster !== undefined) {
-    issues.push({ path: ["existingCluster"], message: "applies only when cloud is existing" });
-  }
-
-  const { network, cluster } = config;
-  if (network) {
+const rules = [
+  // Presence only: runs whatever shape the sections have.
+  rule(["cloud"], (config: Partial<Parsed>) => {
+    const present = (key: Section) => config[key] !== undefined;
+    if (config.cloud === "existing") {
+      const issues: Issue[] = MANAGED_ONLY.filter(present).map((key) => ({
+        path: [key],
+        message: "applies only to clusters this stack creates (cloud alicloud or aws)",
+      }));
+      if (Array.isArray(config.gpuNodePools) && config.gpuNodePools.length > 0) {
+        issues.push({ path: ["gpuNodePools"], message: "cannot be created on an existing cluster; label its GPU nodes yourself" });
+      }
+      return issues;
+    }
+    const issues: Issue[] = MANAGED_ONLY.filter((key) => !present(key)).map((key) => ({
+      path: [key],
+      message: `is required when cloud is ${config.cloud}`,
+    }));
+    if (present("existingCluster")) issues.push({ path: ["existingCluster"], message: "applies only when cloud is existing" });
+    return issues;
+  }),
+  rule(["cloud", "environment", "network"], ({ cloud, environment, network }) => {
+    if (!network || cloud === "existing") return [];
+    const issues: Issue[] = [];
     if (new Set(network.zones).size !== network.zones.length) issues.push({ path: ["network", "zones"], message: "lists a zone twice" });
-    if (config.environment === "prod" && network.zones.length < 2) {
+    if (environment === "prod" && network.zones.length < 2) {
       issues.push({ path: ["network", "zones"], message: "prod needs at least 2 zones to survive a zone outage" });
     }
-    if (isValidCidr(network.vpcCidr)) {
-      try {
-        (config.cloud === "aws" ? awsSubnetLayout : alicloudSubnetLayout)(network.vpcCidr, network.zones);
-      } catch (error) {
-        issues.push({ path: ["network", "vpcCidr"], message: `is too small for ${network.zones.length} zones: ${(error as Error).message}` });
-      }
-      if (isValidCidr(network.serviceCidr) && cidrsOverlap(network.vpcCidr, network.serviceCidr)) {
-        issues.push({ path: ["network", "serviceCidr"], message: `overlaps vpcCidr ${network.vpcCidr}` });
-      }
+    try {
+      (cloud === "aws" ? awsSubnetLayout : alicloudSubnetLayout)(network.vpcCidr, network.zones);
+    } catch (error) {
+      issues.push({ path: ["network", "vpcCidr"], message: `is too small for ${network.zones.length} zones: ${(error as Error).message}` });
     }
-  }
-  if (cluster) {
-    if (config.cloud === "aws" && cluster.clusterSpec !== undefined) {
+    if (cidrsOverlap(network.vpcCidr, network.serviceCidr)) {
+      issues.push({ path: ["network", "serviceCidr"], message: `overlaps vpcCidr ${network.vpcCidr}` });
+    }
+    return issues;
+  }),
+  rule(["cloud", "cluster"], ({ cloud, cluster }) => {
+    const issues: Issue[] = [];
+    if (cloud === "aws" && cluster?.clusterSpec !== undefined) {
       issues.push({ path: ["cluster", "clusterSpec"], message: "applies only to ACK (cloud alicloud)" });
     }
-    if (config.cloud === "alicloud" && (cluster.adminPrincipalArns ?? []).length > 0) {
+    if (cloud === "alicloud" && (cluster?.adminPrincipalArns ?? []).length > 0) {
       issues.push({ path: ["cluster", "adminPrincipalArns"], message: "applies only to EKS (cloud aws)" });
     }
-  }
-  if (config.systemNodePool) issues.push(...sizeRules(["systemNodePool"], config.systemNodePool));
-
-  const seen = new Set<string>();
-  for (const [index, pool] of (config.gpuNodePools ?? []).entries()) {
-    const path = ["gpuNodePools", index];
-    issues.push(...sizeRules(path, pool));
-    if (seen.has(pool.name)) issues.push({ path: [...path, "name"], message: `"${pool.name}" is used by another pool` });
-    if (pool.name === "system") issues.push({ path: [...path, "name"], message: `"system" is the system pool's name` });
-    seen.add(pool.name);
-    if (config.cloud === "aws" && pool.driverVersion !== undefined) {
-      issues.push({ path: [...path, "driverVersion"], message: "applies only to ACK; EKS GPU AMIs ship their driver" });
+    return issues;
+  }),
+  rule(["systemNodePool"], ({ systemNodePool }) => (systemNodePool ? sizeRules(["systemNodePool"], systemNodePool) : [])),
+  rule(["cloud", "gpuNodePools"], ({ cloud, gpuNodePools }) => {
+    const issues: Issue[] = [];
+    const seen = new Set<string>();
+    for (const [index, pool] of (gpuNodePools ?? []).entries()) {
+      const path = ["gpuNodePools", index];
+      issues.push(...sizeRules(path, pool));
+      if (seen.has(pool.name)) issues.push({ path: [...path, "name"], message: `"${pool.name}" is used by another pool` });
+      if (pool.name === "system") issues.push({ path: [...path, "name"], message: `"system" is the system pool's name` });
+      seen.add(pool.name);
+      if (cloud === "aws" && pool.driverVersion !== undefined) {
+        issues.push({ path: [...path, "driverVersion"], message: "applies only to ACK; EKS GPU AMIs ship their driver" });
+      }
     }
-  }
-  return issues;
-}
+    return issues;
+  }),
+];
+
+export const stackConfigSchema = rules.reduce((schema, [check, params]) => schema.superRefine(check, params), baseSchema);
+
+export type StackConfigInput = Parsed;
 
 function sizeRules(path: (string | number)[], pool: { minSize: number; maxSize: number; desiredSize?: number | undefined }): Issue[] {
   const issues: Issue[] = [];

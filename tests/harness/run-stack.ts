@@ -50,7 +50,13 @@ export async function runProgram(stack: string, config: Record<string, unknown>)
   const recorder = recordRegistrations();
 
   vi.resetModules();
-  const program: Record<string, unknown> = await import("../../stacks/index");
+  let program: Record<string, unknown>;
+  try {
+    program = await import("../../stacks/index.js");
+  } catch (error) {
+    await recorder.settled();
+    throw new ProgramFailed(error, recorder.resources);
+  }
   const outputs: Record<string, unknown> = {};
   const secretOutputs: string[] = [];
   for (const [name, value] of Object.entries(program)) {
@@ -64,6 +70,16 @@ export async function runProgram(stack: string, config: Record<string, unknown>)
   await recorder.settled();
   if (unexpectedInvokes.length > 0) throw new Error(`program made unmocked invokes: ${unexpectedInvokes.join(", ")}`);
   return { resources: recorder.resources, outputs, secretOutputs };
+}
+
+/** The program threw; `declared` is what it had registered by then. */
+export class ProgramFailed extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly declared: readonly DeclaredResource[],
+  ) {
+    super(`program failed after declaring ${declared.length} resource(s): ${String(cause)}`);
+  }
 }
 
 function resolve<T>(output: pulumi.Output<T>): Promise<T> {

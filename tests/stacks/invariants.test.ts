@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import { MOCK_ACK_KUBECONFIG } from "../harness/mocks";
+import { ProgramFailed, runProgram, runStackFile, type StackRun } from "../harness/run-stack";
+import { readStackFile, STACK_NAMES } from "../harness/stack-files";
+import { isTaggable } from "./taggable";
+
+const REQUIRED_TAGS = ["team", "env", "cost-center"];
+const runs = new Map<string, Promise<StackRun>>();
+const render = (stack: string) => {
+  if (!runs.has(stack)) runs.set(stack, runStackFile(stack));
+  return runs.get(stack) as Promise<StackRun>;
+};
+
+describe.each(STACK_NAMES)("stack %s", (stack) => {
+  it("tags every taggable cloud resource with team, env and cost-center", async () => {
+    const run = await render(stack);
+    const taggable = run.resources.filter((resource) => resource.custom && isTaggable(resource.type));
+    const env = readStackFile(stack)["ai-platform:environment"];
+    for (const resource of taggable) {
+      for (const tag of REQUIRED_TAGS) {
+        expect(resource.inputs.tags?.[tag], `${resource.type} ${resource.name} tag ${tag}`).toBeTruthy();
+      }
+      expect(resource.inputs.tags.env).toBe(env);
+    }
+  });
+
+  it("declares components with ai-platform type tokens and parents every cloud resource under one", async () => {
+    const run = await render(stack);
+    const components = run.resources.filter((resource) => !resource.custom);
+    expect(components.length).toBeGreaterThan(0);
+    for (const component of components) {
+      if (component.type.startsWith("kubernetes:")) continue; // remote Helm charts
+      expect(component.type).toMatch(/^ai-platform:[a-z]+:[A-Z][A-Za-z]+$/);
+    }
+    const componentUrns = new Set(components.map((component) => component.urn));
+    const orphans = run.resources.filter(
+      (resource) => resource.custom && !resource.type.startsWith("pulumi:providers:") && !componentUrns.has(resource.parent),
+    );
+    expect(orphans.map((resource) => `${resource.type} ${resource.name}`)).toEqual([]);
+  });
+
+  it("never sends or exports the cluster credential in plain text", async () => {
+    const run = await render(stack);
+    const credential = "MOCK-PRIVATE-KEY";
+    for (const resource of run.resources) {
+      const plain = JSON.stringify(withoutPaths(resource.inputs, resource.secretInputs));
+      expect(plain, `${resource.type} ${resource.name}`).not.toContain(credential);
+    }
+    for (const [name, value] of Object.entries(run.outputs)) {
+      if (!run.secretOutputs.includes(name)) expect(JSON.stringify(value ?? null), name).not.toContain(credential);
+    }
+  });
+});
+
+describe("kubeconfig", () => {
+  it.each(["dev", "prod", "prod-aws"])("is a secret output and a secret provider input on %s", async (stack) => {
+    const run = await render(stack);
+    expect(run.secretOutputs).toContain("kubeconfig");
+    expect(run.outputs.kubeconfig).toBeTypeOf("string");
+    const [provider] = run.resources.filter((resource) => resource.type === "pulumi:providers:kubernetes");
+    expect(provider?.secretInputs).toContain("kubeconfig");
+  });
+
+  it("is the credential ACK returned, untouched", async () => {
+    expect((await render("dev")).outputs.kubeconfig).toBe(MOCK_ACK_KUBECONFIG);
+  });
+});
+
+describe("invalid configuration", () => {
+  it("fails before any resource is declared, listing the bad keys", async () => {
+    const config = {
+      ...readStackFile("prod"),
+      "ai-platform:cloud": "gcp",
+      "ai-platform:gpuNodePools": [{ name: "x", gpuType: "a10" }],
+    };
+    const failure = await runProgram("prod", config).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ProgramFailed);
+    const { declared, cause } = failure as ProgramFailed;
+    expect(declared).toEqual([]);
+    expect(String(cause)).toContain("ai-platform:cloud");
+    expect(String(cause)).toContain("ai-platform:gpuNodePools[0].instanceTypes");
+    expect(String(cause)).toContain("ai-platform:gpuNodePools[0].gpusPerNode");
+  });
+});
+
+/** A copy of `value` without the given dotted paths (the inputs that were sent as secrets). */
+function withoutPaths(value: Record<string, unknown>, paths: readonly string[]): unknown {
+  const copy = structuredClone(value);
+  for (const path of paths) {
+    const keys = path.split(".");
+    const last = keys.pop() as string;
+    let target: any = copy;
+    for (const key of keys) target = target?.[key];
+    if (target) delete target[last];
+  }
+  return copy;
+}
