@@ -3,8 +3,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts"],
-    // Each file renders whole stacks under the mock runtime; they share one Pulumi runtime per worker.
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    reporters: ["default", "./tests/harness/summary-reporter.ts"],
+    // Stack renders run the whole program under the mock runtime; the ts-node smoke test type-checks it.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
   },
 });

@@ -7,10 +7,17 @@ import { CLOUDS, ENVIRONMENTS } from "./profiles";
 
 const dnsLabel = z
   .string()
-  .regex(/^[a-z]([-a-z0-9]{0,28}[a-z0-9])?$/, "must be a DNS label: lowercase letters, digits and '-', 1-30 chars");
+  .regex(
+    /^[a-z]([-a-z0-9]{0,28}[a-z0-9])?$/,
+    "must be a DNS label: lowercase letters, digits and '-', 1-30 chars",
+  );
 const cidr = z.string().refine(isValidCidr, "must be an IPv4 CIDR block such as 10.0.0.0/16, host bits zero");
-const labelKey = z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, "is not a valid label key");
-const labelValue = z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, "is not a valid label value");
+const labelKey = z
+  .string()
+  .regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, "is not a valid label key");
+const labelValue = z
+  .string()
+  .regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, "is not a valid label value");
 const count = z.number().int("must be a whole number").min(0);
 const instanceTypes = z
   .array(z.string().min(1))
@@ -72,8 +79,8 @@ const stackConfigShape = {
   network: z
     .strictObject({
       vpcCidr: cidr.refine((block) => !isValidCidr(block) || parseCidr(block).prefixLength <= 20, {
-      message: "must be a /20 or larger: each zone gets pod and node subnets carved from it",
-    }),
+        message: "must be a /20 or larger: each zone gets pod and node subnets carved from it",
+      }),
       zones: z.array(z.string().min(1)).min(1, "needs at least one zone"),
       serviceCidr: cidr,
       natGateways: z.enum(["single", "perZone"]),
@@ -88,13 +95,17 @@ const stackConfigShape = {
       /** ACK only. */
       clusterSpec: z.string().optional(),
       /** EKS only. */
-      adminPrincipalArns: z.array(z.string().regex(/^arn:aws[-a-z]*:(iam|sts)::\d{12}:/, "must be an IAM ARN")).optional(),
+      adminPrincipalArns: z
+        .array(z.string().regex(/^arn:aws[-a-z]*:(iam|sts)::\d{12}:/, "must be an IAM ARN"))
+        .optional(),
     })
     .optional(),
   systemNodePool: systemNodePoolSchema.optional(),
   gpuNodePools: z.array(gpuNodePoolSchema).optional(),
-  existingCluster: z.strictObject({ kubeconfigPath: z.string().min(1).optional(), context: z.string().optional() }).optional(),
-  };
+  existingCluster: z
+    .strictObject({ kubeconfigPath: z.string().min(1).optional(), context: z.string().optional() })
+    .optional(),
+};
 
 const baseSchema = z.strictObject(stackConfigShape);
 type Section = keyof typeof stackConfigShape;
@@ -131,7 +142,10 @@ const rules = [
         message: "applies only to clusters this stack creates (cloud alicloud or aws)",
       }));
       if (Array.isArray(config.gpuNodePools) && config.gpuNodePools.length > 0) {
-        issues.push({ path: ["gpuNodePools"], message: "cannot be created on an existing cluster; label its GPU nodes yourself" });
+        issues.push({
+          path: ["gpuNodePools"],
+          message: "cannot be created on an existing cluster; label its GPU nodes yourself",
+        });
       }
       return issues;
     }
@@ -139,20 +153,28 @@ const rules = [
       path: [key],
       message: `is required when cloud is ${config.cloud}`,
     }));
-    if (present("existingCluster")) issues.push({ path: ["existingCluster"], message: "applies only when cloud is existing" });
+    if (present("existingCluster"))
+      issues.push({ path: ["existingCluster"], message: "applies only when cloud is existing" });
     return issues;
   }),
   rule(["cloud", "environment", "network"], ({ cloud, environment, network }) => {
     if (!network || cloud === "existing") return [];
     const issues: Issue[] = [];
-    if (new Set(network.zones).size !== network.zones.length) issues.push({ path: ["network", "zones"], message: "lists a zone twice" });
+    if (new Set(network.zones).size !== network.zones.length)
+      issues.push({ path: ["network", "zones"], message: "lists a zone twice" });
     if (environment === "prod" && network.zones.length < 2) {
-      issues.push({ path: ["network", "zones"], message: "prod needs at least 2 zones to survive a zone outage" });
+      issues.push({
+        path: ["network", "zones"],
+        message: "prod needs at least 2 zones to survive a zone outage",
+      });
     }
     try {
       (cloud === "aws" ? awsSubnetLayout : alicloudSubnetLayout)(network.vpcCidr, network.zones);
     } catch (error) {
-      issues.push({ path: ["network", "vpcCidr"], message: `is too small for ${network.zones.length} zones: ${(error as Error).message}` });
+      issues.push({
+        path: ["network", "vpcCidr"],
+        message: `is too small for ${network.zones.length} zones: ${(error as Error).message}`,
+      });
     }
     if (cidrsOverlap(network.vpcCidr, network.serviceCidr)) {
       issues.push({ path: ["network", "serviceCidr"], message: `overlaps vpcCidr ${network.vpcCidr}` });
@@ -169,35 +191,57 @@ const rules = [
     }
     return issues;
   }),
-  rule(["systemNodePool"], ({ systemNodePool }) => (systemNodePool ? sizeRules(["systemNodePool"], systemNodePool) : [])),
+  rule(["systemNodePool"], ({ systemNodePool }) =>
+    systemNodePool ? sizeRules(["systemNodePool"], systemNodePool) : [],
+  ),
   rule(["cloud", "gpuNodePools"], ({ cloud, gpuNodePools }) => {
     const issues: Issue[] = [];
     const seen = new Set<string>();
     for (const [index, pool] of (gpuNodePools ?? []).entries()) {
       const path = ["gpuNodePools", index];
       issues.push(...sizeRules(path, pool));
-      if (seen.has(pool.name)) issues.push({ path: [...path, "name"], message: `"${pool.name}" is used by another pool` });
-      if (pool.name === "system") issues.push({ path: [...path, "name"], message: `"system" is the system pool's name` });
+      if (seen.has(pool.name))
+        issues.push({ path: [...path, "name"], message: `"${pool.name}" is used by another pool` });
+      if (pool.name === "system")
+        issues.push({ path: [...path, "name"], message: `"system" is the system pool's name` });
       seen.add(pool.name);
       if (cloud === "aws" && pool.driverVersion !== undefined) {
-        issues.push({ path: [...path, "driverVersion"], message: "applies only to ACK; EKS GPU AMIs ship their driver" });
+        issues.push({
+          path: [...path, "driverVersion"],
+          message: "applies only to ACK; EKS GPU AMIs ship their driver",
+        });
       }
     }
     return issues;
   }),
 ];
 
-export const stackConfigSchema = rules.reduce((schema, [check, params]) => schema.superRefine(check, params), baseSchema);
+export const stackConfigSchema = rules.reduce(
+  (schema, [check, params]) => schema.superRefine(check, params),
+  baseSchema,
+);
 
 export type StackConfigInput = Parsed;
 
-function sizeRules(path: (string | number)[], pool: { minSize: number; maxSize: number; desiredSize?: number | undefined }): Issue[] {
+function sizeRules(
+  path: (string | number)[],
+  pool: { minSize: number; maxSize: number; desiredSize?: number | undefined },
+): Issue[] {
   const issues: Issue[] = [];
   if (pool.minSize > pool.maxSize) {
-    issues.push({ path: [...path, "minSize"], message: `(${pool.minSize}) exceeds maxSize (${pool.maxSize})` });
+    issues.push({
+      path: [...path, "minSize"],
+      message: `(${pool.minSize}) exceeds maxSize (${pool.maxSize})`,
+    });
   }
-  if (pool.desiredSize !== undefined && (pool.desiredSize < pool.minSize || pool.desiredSize > pool.maxSize)) {
-    issues.push({ path: [...path, "desiredSize"], message: `(${pool.desiredSize}) must lie between minSize and maxSize` });
+  if (
+    pool.desiredSize !== undefined &&
+    (pool.desiredSize < pool.minSize || pool.desiredSize > pool.maxSize)
+  ) {
+    issues.push({
+      path: [...path, "desiredSize"],
+      message: `(${pool.desiredSize}) must lie between minSize and maxSize`,
+    });
   }
   return issues;
 }

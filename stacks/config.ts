@@ -1,7 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { type StackConfigInput, stackConfigSchema } from "./config-schema";
-import { CLOUDS, type Cloud, deepMerge, ENVIRONMENTS, type Environment, isPlainObject, profileFor } from "./profiles";
+import {
+  CLOUDS,
+  type Cloud,
+  deepMerge,
+  ENVIRONMENTS,
+  type Environment,
+  isPlainObject,
+  profileFor,
+} from "./profiles";
 
 /** The config namespace of this project (the `name` in Pulumi.yaml). */
 export const CONFIG_NAMESPACE = "ai-platform";
@@ -41,7 +49,9 @@ export class StackConfigError extends Error {
     readonly stackName: string,
     readonly problems: readonly string[],
   ) {
-    super(`Invalid configuration for stack "${stackName}" (${problems.length} problem(s)):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    super(
+      `Invalid configuration for stack "${stackName}" (${problems.length} problem(s)):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
     this.name = "StackConfigError";
   }
 }
@@ -88,7 +98,12 @@ function toPlatformConfig(input: StackConfigInput, stack: string): PlatformConfi
   const common: CommonConfig = {
     stack,
     environment: input.environment,
-    name: input.name ?? `aip-${stack}`.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 30),
+    name:
+      input.name ??
+      `aip-${stack}`
+        .toLowerCase()
+        .replace(/[^a-z0-9-]/g, "-")
+        .slice(0, 30),
     protect: input.protect,
     tags: {
       ...input.tags.extra,
@@ -102,8 +117,17 @@ function toPlatformConfig(input: StackConfigInput, stack: string): PlatformConfi
   }
   const { region, network, cluster, systemNodePool } = input;
   // The schema's cross-field rules guarantee these for managed clouds.
-  if (!region || !network || !cluster || !systemNodePool) throw new Error("internal: managed cluster config incomplete");
-  return { ...common, cloud: input.cloud, region, network, cluster, systemNodePool, gpuNodePools: input.gpuNodePools ?? [] };
+  if (!region || !network || !cluster || !systemNodePool)
+    throw new Error("internal: managed cluster config incomplete");
+  return {
+    ...common,
+    cloud: input.cloud,
+    region,
+    network,
+    cluster,
+    systemNodePool,
+    gpuNodePools: input.gpuNodePools ?? [],
+  };
 }
 
 function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
@@ -117,7 +141,9 @@ function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
 /** `["gpuNodePools", 0, "maxSize"]` becomes `ai-platform:gpuNodePools[0].maxSize`, as in `pulumi config set --path`. */
 function configKey(path: readonly PropertyKey[]): string {
   return `${CONFIG_NAMESPACE}:${path
-    .map((part, index) => (typeof part === "number" ? `[${part}]` : `${index === 0 ? "" : "."}${String(part)}`))
+    .map((part, index) =>
+      typeof part === "number" ? `[${part}]` : `${index === 0 ? "" : "."}${String(part)}`,
+    )
     .join("")}`;
 }
 

@@ -79,7 +79,10 @@ export interface Profile {
 export function profileFor(environment: Environment, cloud: Cloud): Profile {
   const { gpuNodePoolDefaults: envGpuDefaults, ...managedDefaults } = MANAGED_CLUSTER_DEFAULTS[environment];
   if (cloud === "existing") {
-    return { stackDefaults: { ...ENVIRONMENT_DEFAULTS[environment], existingCluster: {} }, gpuNodePoolDefaults: {} };
+    return {
+      stackDefaults: { ...ENVIRONMENT_DEFAULTS[environment], existingCluster: {} },
+      gpuNodePoolDefaults: {},
+    };
   }
   const { gpuNodePoolDefaults: cloudGpuDefaults, ...cloudDefaults } = CLOUD_DEFAULTS[cloud];
   return {

@@ -73,7 +73,13 @@ export class EksCluster extends pulumi.ComponentResource {
     const accessCidrs = args.apiServerAccessCidrs ?? [];
     const child = { parent: this };
 
-    const clusterRole = serviceRole(`${name}-cluster`, "eks.amazonaws.com", ["AmazonEKSClusterPolicy"], tags, child);
+    const clusterRole = serviceRole(
+      `${name}-cluster`,
+      "eks.amazonaws.com",
+      ["AmazonEKSClusterPolicy"],
+      tags,
+      child,
+    );
     const secretsKey = new aws.kms.Key(
       `${name}-secrets`,
       {
@@ -198,7 +204,12 @@ export class EksCluster extends pulumi.ComponentResource {
       pulumi
         .all([cluster.name, cluster.endpoint, cluster.certificateAuthority])
         .apply(([clusterName, endpoint, ca]) =>
-          eksKubeconfig({ clusterName, endpoint, certificateAuthorityData: ca.data ?? "", region: args.region }),
+          eksKubeconfig({
+            clusterName,
+            endpoint,
+            certificateAuthorityData: ca.data ?? "",
+            region: args.region,
+          }),
         ),
     );
     this.provider = new kubernetes.Provider(

@@ -27,7 +27,16 @@ export function eksKubeconfig(args: EksKubeconfigArgs): string {
           exec: {
             apiVersion: "client.authentication.k8s.io/v1beta1",
             command: "aws",
-            args: ["eks", "get-token", "--cluster-name", args.clusterName, "--region", args.region, "--output", "json"],
+            args: [
+              "eks",
+              "get-token",
+              "--cluster-name",
+              args.clusterName,
+              "--region",
+              args.region,
+              "--output",
+              "json",
+            ],
             interactiveMode: "Never",
           },
         },

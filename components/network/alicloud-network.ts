@@ -57,7 +57,11 @@ export class AlicloudNetwork extends pulumi.ComponentResource {
           },
           { parent: this },
         );
-      return { zone, nodeVswitchId: vswitch("nodes", nodeCidr).id, podVswitchId: vswitch("pods", podCidr).id };
+      return {
+        zone,
+        nodeVswitchId: vswitch("nodes", nodeCidr).id,
+        podVswitchId: vswitch("pods", podCidr).id,
+      };
     });
 
     const [firstZone] = this.zones;
@@ -116,6 +120,10 @@ export class AlicloudNetwork extends pulumi.ComponentResource {
     this.vpcId = vpc.id;
     this.natGatewayId = nat.id;
     this.natPublicIp = eip.ipAddress;
-    this.registerOutputs({ vpcId: this.vpcId, natGatewayId: this.natGatewayId, natPublicIp: this.natPublicIp });
+    this.registerOutputs({
+      vpcId: this.vpcId,
+      natGatewayId: this.natGatewayId,
+      natPublicIp: this.natPublicIp,
+    });
   }
 }

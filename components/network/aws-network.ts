@@ -40,7 +40,12 @@ export class AwsNetwork extends pulumi.ComponentResource {
 
     const vpc = new aws.ec2.Vpc(
       `${name}-vpc`,
-      { cidrBlock: args.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: withNameTag(tags, name) },
+      {
+        cidrBlock: args.vpcCidr,
+        enableDnsHostnames: true,
+        enableDnsSupport: true,
+        tags: withNameTag(tags, name),
+      },
       child,
     );
     const igw = new aws.ec2.InternetGateway(

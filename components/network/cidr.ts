@@ -18,7 +18,9 @@ export function parseCidr(cidr: string): Ipv4Block {
   if (prefixLength > 32) throw new Error(`"${cidr}" has a prefix length above 32`);
   const base = octets.reduce((acc, octet) => acc * 256 + octet, 0);
   if (base % blockSize(prefixLength) !== 0) {
-    throw new Error(`"${cidr}" has host bits set; did you mean ${formatCidr(alignDown(base, prefixLength), prefixLength)}?`);
+    throw new Error(
+      `"${cidr}" has host bits set; did you mean ${formatCidr(alignDown(base, prefixLength), prefixLength)}?`,
+    );
   }
   return { base, prefixLength };
 }

@@ -5,6 +5,8 @@ export function toAckLabels(labels: Readonly<Record<string, string>>): { key: st
   return Object.entries(labels).map(([key, value]) => ({ key, value }));
 }
 
-export function toAckTaints(taints: readonly GpuNodeTaint[]): { key: string; value: string; effect: string }[] {
+export function toAckTaints(
+  taints: readonly GpuNodeTaint[],
+): { key: string; value: string; effect: string }[] {
   return taints.map(({ key, value, effect }) => ({ key, value, effect }));
 }

@@ -7,6 +7,8 @@ const EKS_TAINT_EFFECTS = {
 } as const;
 
 /** EKS managed node groups spell taint effects in upper snake case. */
-export function toEksTaints(taints: readonly GpuNodeTaint[]): { key: string; value: string; effect: string }[] {
+export function toEksTaints(
+  taints: readonly GpuNodeTaint[],
+): { key: string; value: string; effect: string }[] {
   return taints.map(({ key, value, effect }) => ({ key, value, effect: EKS_TAINT_EFFECTS[effect] }));
 }

@@ -25,7 +25,12 @@ describe("shipped stack files", () => {
     expect(config.protect).toBe(false);
     expect(config.cluster.kubernetesVersion).toBe("1.34.1-aliyun.1");
     expect(config.cluster.apiServerAccessCidrs).toEqual(["203.0.113.0/24"]);
-    expect(config.gpuNodePools[0]).toMatchObject({ capacityType: "spot", minSize: 0, maxSize: 2, diskSizeGb: 200 });
+    expect(config.gpuNodePools[0]).toMatchObject({
+      capacityType: "spot",
+      minSize: 0,
+      maxSize: 2,
+      diskSizeGb: 200,
+    });
     expect(config.tags).toEqual({ team: "ai-platform", env: "dev", "cost-center": "rd-ai-dev" });
     expect(config.name).toBe("aip-dev");
   });
@@ -42,8 +47,23 @@ describe("invalid configuration", () => {
       cluster: { apiServerAccessCidrs: ["0.0.0.0/33"] },
       systemNodePool: { instanceTypes: [], minSize: 4, maxSize: 2 },
       gpuNodePools: [
-        { name: "GPU_A10", instanceTypes: ["ecs.gn7i-c8g1.2xlarge"], gpuType: "nvidia-a10", gpusPerNode: 0, minSize: 0, maxSize: 2 },
-        { name: "b", instanceTypes: ["x"], gpuType: "nvidia-a10", gpusPerNode: 1, minSize: 0, maxSize: 2, desiredSize: 3 },
+        {
+          name: "GPU_A10",
+          instanceTypes: ["ecs.gn7i-c8g1.2xlarge"],
+          gpuType: "nvidia-a10",
+          gpusPerNode: 0,
+          minSize: 0,
+          maxSize: 2,
+        },
+        {
+          name: "b",
+          instanceTypes: ["x"],
+          gpuType: "nvidia-a10",
+          gpusPerNode: 1,
+          minSize: 0,
+          maxSize: 2,
+          desiredSize: 3,
+        },
       ],
       colour: "blue",
     });
@@ -68,7 +88,14 @@ describe("invalid configuration", () => {
       network: { zones: ["cn-hangzhou-i", "cn-hangzhou-i"], serviceCidr: "10.0.16.0/20" },
       systemNodePool: { minSize: 4, maxSize: 2 },
       gpuNodePools: [
-        { name: "a", instanceTypes: ["x"], gpuType: "nvidia-a10", gpusPerNode: 1, maxSize: 2, desiredSize: 3 },
+        {
+          name: "a",
+          instanceTypes: ["x"],
+          gpuType: "nvidia-a10",
+          gpusPerNode: 1,
+          maxSize: 2,
+          desiredSize: 3,
+        },
         { name: "a", instanceTypes: ["x"], gpuType: "nvidia-a10", gpusPerNode: 1, maxSize: 2 },
       ],
     });
@@ -105,7 +132,18 @@ describe("invalid configuration", () => {
       cloud: "existing",
       tags: { team: "t", costCenter: "c" },
       region: "cn-hangzhou",
-      gpuNodePools: [{ name: "g", instanceTypes: ["x"], gpuType: "t4", gpusPerNode: 1, minSize: 0, maxSize: 1, capacityType: "spot", diskSizeGb: 100 }],
+      gpuNodePools: [
+        {
+          name: "g",
+          instanceTypes: ["x"],
+          gpuType: "t4",
+          gpusPerNode: 1,
+          minSize: 0,
+          maxSize: 1,
+          capacityType: "spot",
+          diskSizeGb: 100,
+        },
+      ],
     });
     expect(existing).toEqual([
       "ai-platform:region: applies only to clusters this stack creates (cloud alicloud or aws)",
@@ -115,7 +153,16 @@ describe("invalid configuration", () => {
     const aws = problemsOf({
       ...projectKeys(readStackFile("prod-aws")),
       cluster: { clusterSpec: "ack.pro.small" },
-      gpuNodePools: [{ name: "g", instanceTypes: ["g6.xlarge"], gpuType: "nvidia-l4", gpusPerNode: 1, maxSize: 1, driverVersion: "550" }],
+      gpuNodePools: [
+        {
+          name: "g",
+          instanceTypes: ["g6.xlarge"],
+          gpuType: "nvidia-l4",
+          gpusPerNode: 1,
+          maxSize: 1,
+          driverVersion: "550",
+        },
+      ],
       existingCluster: { context: "kind" },
     });
     expect(aws).toEqual(
@@ -132,16 +179,19 @@ describe("invalid configuration", () => {
     expect(problemsOf({ ...prod, network: { zones: ["cn-hangzhou-h"] } })).toContain(
       "ai-platform:network.zones: prod needs at least 2 zones to survive a zone outage",
     );
-    expect(problemsOf({ ...prod, network: { vpcCidr: "10.0.0.0/19", zones: ["a", "b", "c", "d", "e", "f"] } })).toEqual([
-      expect.stringMatching(/^ai-platform:network\.vpcCidr: is too small for 6 zones: /),
-    ]);
+    expect(
+      problemsOf({ ...prod, network: { vpcCidr: "10.0.0.0/19", zones: ["a", "b", "c", "d", "e", "f"] } }),
+    ).toEqual([expect.stringMatching(/^ai-platform:network\.vpcCidr: is too small for 6 zones: /)]);
     expect(problemsOf({ ...prod, network: { vpcCidr: "10.0.0.0/24", zones: ["h", "i", "j"] } })).toEqual([
       "ai-platform:network.vpcCidr: must be a /20 or larger: each zone gets pod and node subnets carved from it",
     ]);
   });
 
   it("never echoes config values that could be secrets", () => {
-    const problems = problemsOf({ ...validDev(), tags: { team: "t", costCenter: "c", extra: { env: "s3cr3t-value" } } });
+    const problems = problemsOf({
+      ...validDev(),
+      tags: { team: "t", costCenter: "c", extra: { env: "s3cr3t-value" } },
+    });
     expect(problems).toEqual(["ai-platform:tags.extra: must not redefine team, env, cost-center"]);
     expect(problems.join("\n")).not.toContain("s3cr3t-value");
   });

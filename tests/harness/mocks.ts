@@ -4,7 +4,10 @@ import type * as pulumi from "@pulumi/pulumi";
  * Outputs the clouds compute and the program reads. Anything not listed echoes the inputs, plus a
  * name and a fake ARN, which is what most resources return.
  */
-const COMPUTED_OUTPUTS: Record<string, (name: string, inputs: Record<string, unknown>) => Record<string, unknown>> = {
+const COMPUTED_OUTPUTS: Record<
+  string,
+  (name: string, inputs: Record<string, unknown>) => Record<string, unknown>
+> = {
   "alicloud:cs/managedKubernetes:ManagedKubernetes": (name) => ({ slbId: `lb-${name}` }),
   "alicloud:vpc/natGateway:NatGateway": (name) => ({ snatTableIds: `stb-${name}` }),
   "alicloud:ecs/eipAddress:EipAddress": () => ({ ipAddress: "198.51.100.10" }),
@@ -16,7 +19,8 @@ const COMPUTED_OUTPUTS: Record<string, (name: string, inputs: Record<string, unk
 };
 
 /** The fake ACK credential; tests look for it to prove it never leaves the program in plain text. */
-export const MOCK_ACK_KUBECONFIG = "apiVersion: v1\nkind: Config\nusers:\n- name: admin\n  user:\n    client-key-data: MOCK-PRIVATE-KEY\n";
+export const MOCK_ACK_KUBECONFIG =
+  "apiVersion: v1\nkind: Config\nusers:\n- name: admin\n  user:\n    client-key-data: MOCK-PRIVATE-KEY\n";
 
 /** Invokes the program may make. Any other invoke is a bug (or an untested dependency) and fails the run. */
 const INVOKES: Record<string, (inputs: Record<string, unknown>) => Record<string, unknown>> = {

@@ -13,7 +13,12 @@ export function single(run: StackRun, type: string): DeclaredResource {
 
 export function byName(run: StackRun, type: string, name: string): DeclaredResource {
   const found = ofType(run, type).find((resource) => resource.name === name);
-  if (!found) throw new Error(`no ${type} named ${name}; have ${ofType(run, type).map((r) => r.name).join(", ")}`);
+  if (!found)
+    throw new Error(
+      `no ${type} named ${name}; have ${ofType(run, type)
+        .map((r) => r.name)
+        .join(", ")}`,
+    );
   return found;
 }
 

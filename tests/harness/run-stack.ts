@@ -68,7 +68,8 @@ export async function runProgram(stack: string, config: Record<string, unknown>)
     if (await pulumi.isSecret(value)) secretOutputs.push(name);
   }
   await recorder.settled();
-  if (unexpectedInvokes.length > 0) throw new Error(`program made unmocked invokes: ${unexpectedInvokes.join(", ")}`);
+  if (unexpectedInvokes.length > 0)
+    throw new Error(`program made unmocked invokes: ${unexpectedInvokes.join(", ")}`);
   return { resources: recorder.resources, outputs, secretOutputs };
 }
 
@@ -125,7 +126,11 @@ function recordRegistrations() {
 }
 
 function isSecretValue(value: unknown): value is { value: unknown } {
-  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SECRET_SIG] === SECRET_MARKER;
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as Record<string, unknown>)[SECRET_SIG] === SECRET_MARKER
+  );
 }
 
 function unwrapSecrets(value: unknown): any {

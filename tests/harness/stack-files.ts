@@ -10,7 +10,9 @@ export type StackName = (typeof STACK_NAMES)[number];
 
 /** The `config:` map of `Pulumi.<stack>.yaml`, values as written (objects stay objects). */
 export function readStackFile(stack: string): Record<string, unknown> {
-  const document = parse(readFileSync(join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> };
+  const document = parse(readFileSync(join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
+    config?: Record<string, unknown>;
+  };
   return document.config ?? {};
 }
 
@@ -26,6 +28,9 @@ export function projectKeys(config: Record<string, unknown>): Record<string, unk
 /** The string map Pulumi hands a program: structured values as JSON text, scalars as text. */
 export function toPulumiConfig(config: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
+    Object.entries(config).map(([key, value]) => [
+      key,
+      typeof value === "string" ? value : JSON.stringify(value),
+    ]),
   );
 }

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { byName, ofType, single } from "../harness/queries";
 import type { StackRun } from "../harness/run-stack";
 import { runStackFile } from "../harness/run-stack";
-import { byName, ofType, single } from "../harness/queries";
 
 const T = {
   vpc: "alicloud:vpc/network:Network",
@@ -37,12 +37,19 @@ describe("dev on Alibaba Cloud", () => {
 
   it("gives every vSwitch egress through one NAT gateway and its EIP", () => {
     const nat = single(run, T.nat);
-    expect(nat.inputs).toMatchObject({ natType: "Enhanced", vpcId: "aip-dev-network-vpc-id", deletionProtection: false });
+    expect(nat.inputs).toMatchObject({
+      natType: "Enhanced",
+      vpcId: "aip-dev-network-vpc-id",
+      deletionProtection: false,
+    });
     const snat = ofType(run, T.snat);
     expect(snat.map((entry) => entry.inputs.sourceVswitchId).sort()).toEqual(
-      ofType(run, T.vswitch).map((vswitch) => `${vswitch.name}-id`).sort(),
+      ofType(run, T.vswitch)
+        .map((vswitch) => `${vswitch.name}-id`)
+        .sort(),
     );
-    for (const entry of snat) expect(entry.inputs).toMatchObject({ snatTableId: "stb-aip-dev-network-nat", snatIp: "198.51.100.10" });
+    for (const entry of snat)
+      expect(entry.inputs).toMatchObject({ snatTableId: "stb-aip-dev-network-nat", snatIp: "198.51.100.10" });
   });
 
   it("creates an ACK Pro cluster without workers, RRSA on, logging on, no second NAT", () => {
@@ -57,8 +64,14 @@ describe("dev on Alibaba Cloud", () => {
       controlPlaneLogComponents: ["apiserver", "kcm", "scheduler", "ccm"],
       controlPlaneLogTtl: "7",
     });
-    expect(inputs.vswitchIds).toEqual(["aip-dev-network-nodes-cn-hangzhou-i-id", "aip-dev-network-nodes-cn-hangzhou-j-id"]);
-    expect(inputs.podVswitchIds).toEqual(["aip-dev-network-pods-cn-hangzhou-i-id", "aip-dev-network-pods-cn-hangzhou-j-id"]);
+    expect(inputs.vswitchIds).toEqual([
+      "aip-dev-network-nodes-cn-hangzhou-i-id",
+      "aip-dev-network-nodes-cn-hangzhou-j-id",
+    ]);
+    expect(inputs.podVswitchIds).toEqual([
+      "aip-dev-network-pods-cn-hangzhou-i-id",
+      "aip-dev-network-pods-cn-hangzhou-j-id",
+    ]);
     expect(inputs.addons.map((addon: { name: string }) => addon.name)).toEqual(
       expect.arrayContaining(["terway-eniip", "logtail-ds"]),
     );
@@ -67,12 +80,18 @@ describe("dev on Alibaba Cloud", () => {
 
   it("opens the API server only to the configured CIDRs", () => {
     expect(single(run, T.cluster).inputs.slbInternetEnabled).toBe(true);
-    expect(single(run, T.acl).inputs.entryLists).toEqual([{ entry: "203.0.113.0/24", comment: "api-server access" }]);
+    expect(single(run, T.acl).inputs.entryLists).toEqual([
+      { entry: "203.0.113.0/24", comment: "api-server access" },
+    ]);
     expect(run.outputs.apiServerAclAttachCommand).toContain("--AclId aip-dev-apiserver-acl-id");
   });
 
   it("runs a system pool and a spot GPU pool that scales to zero, tainted and labelled", () => {
-    expect(byName(run, T.nodePool, "aip-dev-system").inputs.scalingConfig).toMatchObject({ enable: true, minSize: 1, maxSize: 3 });
+    expect(byName(run, T.nodePool, "aip-dev-system").inputs.scalingConfig).toMatchObject({
+      enable: true,
+      minSize: 1,
+      maxSize: 3,
+    });
     const gpu = byName(run, T.nodePool, "aip-dev-gpu-gpu-a10-pool").inputs;
     expect(gpu).toMatchObject({
       nodePoolName: "gpu-a10",
@@ -109,7 +128,11 @@ describe("prod on Alibaba Cloud", () => {
   });
 
   it("turns on deletion protection and keeps the API server private", () => {
-    expect(single(run, T.cluster).inputs).toMatchObject({ deletionProtection: true, slbInternetEnabled: false, controlPlaneLogTtl: "90" });
+    expect(single(run, T.cluster).inputs).toMatchObject({
+      deletionProtection: true,
+      slbInternetEnabled: false,
+      controlPlaneLogTtl: "90",
+    });
     expect(single(run, T.nat).inputs.deletionProtection).toBe(true);
     expect(single(run, T.eip).inputs.deletionProtection).toBe(true);
     expect(ofType(run, T.acl)).toEqual([]);
@@ -117,15 +140,27 @@ describe("prod on Alibaba Cloud", () => {
   });
 
   it("protects the VPC, cluster and node pools in Pulumi", () => {
-    for (const resource of [single(run, T.vpc), single(run, T.cluster), ...ofType(run, T.nodePool), ...ofType(run, T.vswitch)]) {
+    for (const resource of [
+      single(run, T.vpc),
+      single(run, T.cluster),
+      ...ofType(run, T.nodePool),
+      ...ofType(run, T.vswitch),
+    ]) {
       expect(resource.protect, `${resource.type} ${resource.name}`).toBe(true);
     }
   });
 
   it("runs an HA system pool and an on-demand GPU pool", () => {
-    expect(byName(run, T.nodePool, "aip-prod-system").inputs.scalingConfig).toMatchObject({ minSize: 3, maxSize: 9 });
+    expect(byName(run, T.nodePool, "aip-prod-system").inputs.scalingConfig).toMatchObject({
+      minSize: 3,
+      maxSize: 9,
+    });
     const gpu = byName(run, T.nodePool, "aip-prod-gpu-gpu-a10-pool").inputs;
     expect(gpu).not.toHaveProperty("spotStrategy");
-    expect(gpu).toMatchObject({ multiAzPolicy: "PRIORITY", scalingConfig: { minSize: 2, maxSize: 6 }, taints: [GPU_TAINT] });
+    expect(gpu).toMatchObject({
+      multiAzPolicy: "PRIORITY",
+      scalingConfig: { minSize: 2, maxSize: 6 },
+      taints: [GPU_TAINT],
+    });
   });
 });

@@ -28,7 +28,8 @@ describe("prod on AWS (Pulumi.prod-aws.yaml)", () => {
   it("has public and private subnets in three AZs with the load balancer role tags", () => {
     const subnets = ofType(run, T.subnet);
     expect(subnets).toHaveLength(6);
-    const byTier = (tag: string) => subnets.filter((subnet) => subnet.inputs.tags[tag] === "1").map((s) => s.inputs.availabilityZone);
+    const byTier = (tag: string) =>
+      subnets.filter((subnet) => subnet.inputs.tags[tag] === "1").map((s) => s.inputs.availabilityZone);
     expect(byTier("kubernetes.io/role/elb")).toEqual(["us-west-2a", "us-west-2b", "us-west-2c"]);
     expect(byTier("kubernetes.io/role/internal-elb")).toEqual(["us-west-2a", "us-west-2b", "us-west-2c"]);
   });
@@ -37,7 +38,12 @@ describe("prod on AWS (Pulumi.prod-aws.yaml)", () => {
     expect(ofType(run, T.nat)).toHaveLength(3);
     for (const zone of ["us-west-2a", "us-west-2b", "us-west-2c"]) {
       const routes = byName(run, T.routeTable, `aip-prod-aws-network-private-${zone}`).inputs.routes;
-      expect(routes).toEqual([expect.objectContaining({ cidrBlock: "0.0.0.0/0", natGatewayId: `aip-prod-aws-network-nat-${zone}-id` })]);
+      expect(routes).toEqual([
+        expect.objectContaining({
+          cidrBlock: "0.0.0.0/0",
+          natGatewayId: `aip-prod-aws-network-nat-${zone}-id`,
+        }),
+      ]);
     }
   });
 
@@ -45,16 +51,35 @@ describe("prod on AWS (Pulumi.prod-aws.yaml)", () => {
     const key = single(run, T.kmsKey);
     expect(key.inputs.enableKeyRotation).toBe(true);
     const { inputs } = single(run, T.cluster);
-    expect(inputs.encryptionConfig).toEqual({ provider: { keyArn: `arn:mock:${T.kmsKey}:${key.name}` }, resources: ["secrets"] });
-    expect(inputs.enabledClusterLogTypes).toEqual(["api", "audit", "authenticator", "controllerManager", "scheduler"]);
+    expect(inputs.encryptionConfig).toEqual({
+      provider: { keyArn: `arn:mock:${T.kmsKey}:${key.name}` },
+      resources: ["secrets"],
+    });
+    expect(inputs.enabledClusterLogTypes).toEqual([
+      "api",
+      "audit",
+      "authenticator",
+      "controllerManager",
+      "scheduler",
+    ]);
     expect(inputs.vpcConfig).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: false });
     expect(inputs.vpcConfig.publicAccessCidrs).toBeUndefined();
-    expect(inputs.vpcConfig.subnetIds).toEqual(ofType(run, T.subnet).filter((s) => s.name.includes("-private-")).map((s) => `${s.name}-id`));
-    expect(inputs).toMatchObject({ version: "1.34", deletionProtection: true, accessConfig: { authenticationMode: "API" } });
+    expect(inputs.vpcConfig.subnetIds).toEqual(
+      ofType(run, T.subnet)
+        .filter((s) => s.name.includes("-private-"))
+        .map((s) => `${s.name}-id`),
+    );
+    expect(inputs).toMatchObject({
+      version: "1.34",
+      deletionProtection: true,
+      accessConfig: { authenticationMode: "API" },
+    });
   });
 
   it("grants admins through access entries and trusts the cluster's OIDC issuer", () => {
-    expect(single(run, T.accessEntry).inputs.principalArn).toBe("arn:aws:iam::123456789012:role/platform-admins");
+    expect(single(run, T.accessEntry).inputs.principalArn).toBe(
+      "arn:aws:iam::123456789012:role/platform-admins",
+    );
     expect(single(run, T.accessPolicy).inputs).toMatchObject({
       policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
       accessScope: { type: "cluster" },
@@ -73,7 +98,8 @@ describe("prod on AWS (Pulumi.prod-aws.yaml)", () => {
     expect(ebs?.inputs.serviceAccountRoleArn).toBe(`arn:mock:${T.role}:aip-prod-aws-ebs-csi`);
     const trust = JSON.parse(role.inputs.assumeRolePolicy);
     expect(trust.Statement[0].Condition.StringEquals).toEqual({
-      "oidc.eks.example.amazonaws.com/id/AIP-PROD-AWS-CLUSTER:sub": "system:serviceaccount:kube-system:ebs-csi-controller-sa",
+      "oidc.eks.example.amazonaws.com/id/AIP-PROD-AWS-CLUSTER:sub":
+        "system:serviceaccount:kube-system:ebs-csi-controller-sa",
       "oidc.eks.example.amazonaws.com/id/AIP-PROD-AWS-CLUSTER:aud": "sts.amazonaws.com",
     });
   });
@@ -87,15 +113,31 @@ describe("prod on AWS (Pulumi.prod-aws.yaml)", () => {
       scalingConfig: { minSize: 1, maxSize: 6, desiredSize: 1 },
       taints: [{ key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" }],
     });
-    expect(gpu.labels).toMatchObject({ "ai-platform/gpu-type": "nvidia-l4", "nvidia.com/gpu.present": "true" });
+    expect(gpu.labels).toMatchObject({
+      "ai-platform/gpu-type": "nvidia-l4",
+      "nvidia.com/gpu.present": "true",
+    });
     const plugin = single(run, T.chart).inputs;
-    expect(plugin).toMatchObject({ chart: "nvidia-device-plugin", version: "0.20.0", namespace: "kube-system" });
-    expect(plugin.values.tolerations).toContainEqual({ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" });
+    expect(plugin).toMatchObject({
+      chart: "nvidia-device-plugin",
+      version: "0.20.0",
+      namespace: "kube-system",
+    });
+    expect(plugin.values.tolerations).toContainEqual({
+      key: "nvidia.com/gpu",
+      operator: "Exists",
+      effect: "NoSchedule",
+    });
     expect(plugin.values.nodeSelector).toEqual({ "nvidia.com/gpu.present": "true" });
   });
 
   it("protects the VPC, cluster and node groups in Pulumi", () => {
-    for (const resource of [single(run, T.vpc), single(run, T.cluster), single(run, T.kmsKey), ...ofType(run, T.nodeGroup)]) {
+    for (const resource of [
+      single(run, T.vpc),
+      single(run, T.cluster),
+      single(run, T.kmsKey),
+      ...ofType(run, T.nodeGroup),
+    ]) {
       expect(resource.protect, `${resource.type} ${resource.name}`).toBe(true);
     }
   });
@@ -112,7 +154,9 @@ describe("dev on AWS (the prod-aws file with the dev profile)", () => {
     run = await runStackFile("prod-aws", {
       "ai-platform:environment": "dev",
       "ai-platform:cluster": { apiServerAccessCidrs: ["198.51.100.0/24"] },
-      "ai-platform:gpuNodePools": [{ name: "gpu-t4", instanceTypes: ["g4dn.xlarge"], gpuType: "nvidia-t4", gpusPerNode: 1, maxSize: 2 }],
+      "ai-platform:gpuNodePools": [
+        { name: "gpu-t4", instanceTypes: ["g4dn.xlarge"], gpuType: "nvidia-t4", gpusPerNode: 1, maxSize: 2 },
+      ],
     });
   });
 

@@ -34,7 +34,10 @@ describe.each(STACK_NAMES)("stack %s", (stack) => {
     }
     const componentUrns = new Set(components.map((component) => component.urn));
     const orphans = run.resources.filter(
-      (resource) => resource.custom && !resource.type.startsWith("pulumi:providers:") && !componentUrns.has(resource.parent),
+      (resource) =>
+        resource.custom &&
+        !resource.type.startsWith("pulumi:providers:") &&
+        !componentUrns.has(resource.parent),
     );
     expect(orphans.map((resource) => `${resource.type} ${resource.name}`)).toEqual([]);
   });
@@ -47,19 +50,23 @@ describe.each(STACK_NAMES)("stack %s", (stack) => {
       expect(plain, `${resource.type} ${resource.name}`).not.toContain(credential);
     }
     for (const [name, value] of Object.entries(run.outputs)) {
-      if (!run.secretOutputs.includes(name)) expect(JSON.stringify(value ?? null), name).not.toContain(credential);
+      if (!run.secretOutputs.includes(name))
+        expect(JSON.stringify(value ?? null), name).not.toContain(credential);
     }
   });
 });
 
 describe("kubeconfig", () => {
-  it.each(["dev", "prod", "prod-aws"])("is a secret output and a secret provider input on %s", async (stack) => {
-    const run = await render(stack);
-    expect(run.secretOutputs).toContain("kubeconfig");
-    expect(run.outputs.kubeconfig).toBeTypeOf("string");
-    const [provider] = run.resources.filter((resource) => resource.type === "pulumi:providers:kubernetes");
-    expect(provider?.secretInputs).toContain("kubeconfig");
-  });
+  it.each(["dev", "prod", "prod-aws"])(
+    "is a secret output and a secret provider input on %s",
+    async (stack) => {
+      const run = await render(stack);
+      expect(run.secretOutputs).toContain("kubeconfig");
+      expect(run.outputs.kubeconfig).toBeTypeOf("string");
+      const [provider] = run.resources.filter((resource) => resource.type === "pulumi:providers:kubernetes");
+      expect(provider?.secretInputs).toContain("kubeconfig");
+    },
+  );
 
   it("is the credential ACK returned, untouched", async () => {
     expect((await render("dev")).outputs.kubeconfig).toBe(MOCK_ACK_KUBECONFIG);

@@ -10,13 +10,19 @@ describe("local (existing cluster)", () => {
     ]);
     const provider = run.resources.find((resource) => resource.type === "pulumi:providers:kubernetes");
     expect(provider?.inputs.context).toBe("kind-ai-platform");
-    expect(run.outputs).toMatchObject({ environment: "local", cloud: "existing", clusterName: "kind-ai-platform" });
+    expect(run.outputs).toMatchObject({
+      environment: "local",
+      cloud: "existing",
+      clusterName: "kind-ai-platform",
+    });
     expect(run.outputs.kubeconfig).toBeUndefined();
     expect(run.outputs.nodePools).toEqual({ system: undefined, gpu: [] });
   });
 
   it("hands a kubeconfig path to the provider instead of reading the file", async () => {
-    const run = await runStackFile("local", { "ai-platform:existingCluster": { kubeconfigPath: "/home/me/.kube/kind" } });
+    const run = await runStackFile("local", {
+      "ai-platform:existingCluster": { kubeconfigPath: "/home/me/.kube/kind" },
+    });
     const provider = run.resources.find((resource) => resource.type === "pulumi:providers:kubernetes");
     expect(provider?.inputs.kubeconfig).toBe("/home/me/.kube/kind");
   });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { allocateSubnets, cidrsOverlap, formatCidr, isValidCidr, parseCidr } from "../../components/network/cidr";
+import {
+  allocateSubnets,
+  cidrsOverlap,
+  formatCidr,
+  isValidCidr,
+  parseCidr,
+} from "../../components/network/cidr";
 import { alicloudSubnetLayout, awsSubnetLayout } from "../../components/network/subnet-layout";
 
 describe("parseCidr", () => {
@@ -40,9 +46,12 @@ describe("allocateSubnets", () => {
   });
 
   it("names the request that does not fit", () => {
-    expect(() => allocateSubnets("10.0.0.0/24", [{ key: "big", prefixLength: 25 }, { key: "bigger", prefixLength: 23 }])).toThrow(
-      /subnet "bigger"/,
-    );
+    expect(() =>
+      allocateSubnets("10.0.0.0/24", [
+        { key: "big", prefixLength: 25 },
+        { key: "bigger", prefixLength: 23 },
+      ]),
+    ).toThrow(/subnet "bigger"/);
     expect(() =>
       allocateSubnets("10.0.0.0/24", [
         { key: "x", prefixLength: 25 },
@@ -62,7 +71,8 @@ describe("subnet layouts", () => {
       { zone: "j", podCidr: "10.20.64.0/19", nodeCidr: "10.20.128.0/20" },
     ]);
     const all = layout.flatMap((zone) => [zone.podCidr, zone.nodeCidr]);
-    for (const [i, a] of all.entries()) for (const b of all.slice(i + 1)) expect(cidrsOverlap(a, b)).toBe(false);
+    for (const [i, a] of all.entries())
+      for (const b of all.slice(i + 1)) expect(cidrsOverlap(a, b)).toBe(false);
   });
 
   it("gives AWS a /19 private and a /22 public subnet per zone", () => {

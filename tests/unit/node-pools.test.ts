@@ -14,7 +14,9 @@ describe("validateNodePoolSize", () => {
     expect(() => validateNodePoolSize("gpu", { minSize: 5, maxSize: 2, desiredSize: 9 })).toThrow(
       "gpu: minSize (5) exceeds maxSize (2); desiredSize (9) is outside [5, 2]",
     );
-    expect(() => validateNodePoolSize("gpu", { minSize: -1, maxSize: 0.5 })).toThrow(/minSize must be a whole number >= 0; maxSize must be/);
+    expect(() => validateNodePoolSize("gpu", { minSize: -1, maxSize: 0.5 })).toThrow(
+      /minSize must be a whole number >= 0; maxSize must be/,
+    );
   });
 });
 
@@ -35,8 +37,12 @@ describe("GPU scheduling", () => {
   });
 
   it("spells taints and labels the way each cloud's API wants", () => {
-    expect(toEksTaints(gpuTaints())).toEqual([{ key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" }]);
-    expect(toAckTaints(gpuTaints())).toEqual([{ key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" }]);
+    expect(toEksTaints(gpuTaints())).toEqual([
+      { key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" },
+    ]);
+    expect(toAckTaints(gpuTaints())).toEqual([
+      { key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" },
+    ]);
     expect(toAckLabels({ a: "1" })).toEqual([{ key: "a", value: "1" }]);
   });
 });
@@ -44,11 +50,25 @@ describe("GPU scheduling", () => {
 describe("eksKubeconfig", () => {
   it("authenticates with aws eks get-token and stores no credential", () => {
     const config = JSON.parse(
-      eksKubeconfig({ clusterName: "aip-prod", endpoint: "https://x", certificateAuthorityData: "Q0E=", region: "us-west-2" }),
+      eksKubeconfig({
+        clusterName: "aip-prod",
+        endpoint: "https://x",
+        certificateAuthorityData: "Q0E=",
+        region: "us-west-2",
+      }),
     );
     expect(config.clusters[0].cluster).toEqual({ server: "https://x", "certificate-authority-data": "Q0E=" });
     expect(config.users[0].user.exec.command).toBe("aws");
-    expect(config.users[0].user.exec.args).toEqual(["eks", "get-token", "--cluster-name", "aip-prod", "--region", "us-west-2", "--output", "json"]);
+    expect(config.users[0].user.exec.args).toEqual([
+      "eks",
+      "get-token",
+      "--cluster-name",
+      "aip-prod",
+      "--region",
+      "us-west-2",
+      "--output",
+      "json",
+    ]);
     expect(config["current-context"]).toBe(config.contexts[0].name);
   });
 });

@@ -31,7 +31,11 @@ describe("profileFor", () => {
 
   it("makes dev cheap: spot GPU pools that scale to zero, one NAT gateway", () => {
     const { stackDefaults, gpuNodePoolDefaults } = profileFor("dev", "aws");
-    expect(stackDefaults).toMatchObject({ protect: false, network: { natGateways: "single" }, cluster: { kubernetesVersion: "1.34" } });
+    expect(stackDefaults).toMatchObject({
+      protect: false,
+      network: { natGateways: "single" },
+      cluster: { kubernetesVersion: "1.34" },
+    });
     expect(gpuNodePoolDefaults).toEqual({ capacityType: "spot", minSize: 0, diskSizeGb: 200 });
   });
 
