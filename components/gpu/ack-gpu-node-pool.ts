@@ -44,7 +44,10 @@ export class AckGpuNodePool extends pulumi.ComponentResource {
         systemDiskSize: args.diskSizeGb ?? DEFAULT_GPU_DISK_SIZE_GB,
         scalingConfig: { enable: true, minSize: args.minSize, maxSize: args.maxSize },
         labels: toAckLabels({
-          ...gpuLabels(this.poolName, args.gpuType, args.labels),
+          ...gpuLabels(
+            { poolName: this.poolName, gpuType: args.gpuType, gpusPerNode: args.gpusPerNode },
+            args.labels,
+          ),
           [ACK_DRIVER_VERSION_LABEL]: args.driverVersion ?? "550.144.03",
         }),
         taints: toAckTaints(gpuTaints(args.taints)),

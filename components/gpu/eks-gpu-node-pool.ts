@@ -43,7 +43,10 @@ export class EksGpuNodePool extends pulumi.ComponentResource {
           desiredSize: args.desiredSize ?? args.minSize,
         },
         updateConfig: { maxUnavailable: 1 },
-        labels: gpuLabels(this.poolName, args.gpuType, args.labels),
+        labels: gpuLabels(
+          { poolName: this.poolName, gpuType: args.gpuType, gpusPerNode: args.gpusPerNode },
+          args.labels,
+        ),
         taints: toEksTaints(gpuTaints(args.taints)),
         tags: args.tags ?? {},
       },

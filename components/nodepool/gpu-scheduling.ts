@@ -8,6 +8,9 @@ export const GPU_TAINT = { key: "nvidia.com/gpu", value: "present", effect: "NoS
 /** Label naming the GPU model of a node, e.g. `nvidia-a10`. */
 export const GPU_TYPE_LABEL = "ai-platform/gpu-type";
 
+/** Label giving the number of GPUs on a node, for workloads that need a whole multi-GPU node. */
+export const GPU_COUNT_LABEL = "ai-platform/gpu-count";
+
 /** Label naming the node pool a node belongs to. */
 export const NODE_POOL_LABEL = "ai-platform/pool";
 
@@ -26,10 +29,22 @@ export function gpuTaints(extra: readonly GpuNodeTaint[] = []): GpuNodeTaint[] {
   return [GPU_TAINT, ...others];
 }
 
+export interface GpuNodeIdentity {
+  readonly poolName: string;
+  readonly gpuType: string;
+  readonly gpusPerNode: number;
+}
+
+/** Labels every GPU node carries; they win over same-named extra labels. */
 export function gpuLabels(
-  poolName: string,
-  gpuType: string,
+  node: GpuNodeIdentity,
   extra: Readonly<Record<string, string>> = {},
 ): Record<string, string> {
-  return { ...extra, [NODE_POOL_LABEL]: poolName, [GPU_TYPE_LABEL]: gpuType, [GPU_PRESENT_LABEL]: "true" };
+  return {
+    ...extra,
+    [NODE_POOL_LABEL]: node.poolName,
+    [GPU_TYPE_LABEL]: node.gpuType,
+    [GPU_COUNT_LABEL]: String(node.gpusPerNode),
+    [GPU_PRESENT_LABEL]: "true",
+  };
 }

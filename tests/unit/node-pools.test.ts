@@ -27,11 +27,13 @@ describe("GPU scheduling", () => {
     expect(gpuTaints([{ ...GPU_TAINT }, extra])).toEqual([GPU_TAINT, extra]);
   });
 
-  it("labels nodes with pool, GPU type and presence, over any extra labels", () => {
-    expect(gpuLabels("gpu-a10", "nvidia-a10", { team: "ml", "ai-platform/gpu-type": "wrong" })).toEqual({
+  it("labels nodes with pool, GPU type, GPU count and presence, over any extra labels", () => {
+    const node = { poolName: "gpu-a10", gpuType: "nvidia-a10", gpusPerNode: 4 };
+    expect(gpuLabels(node, { team: "ml", "ai-platform/gpu-type": "wrong" })).toEqual({
       team: "ml",
       "ai-platform/pool": "gpu-a10",
       "ai-platform/gpu-type": "nvidia-a10",
+      "ai-platform/gpu-count": "4",
       "nvidia.com/gpu.present": "true",
     });
   });
