@@ -35,12 +35,12 @@ export function buildAlicloudPlatform(config: ManagedClusterConfig): ClusterPlat
     { ...opts, dependsOn: [network] },
   );
   const gpuPools = config.gpuNodePools.map(
-    (pool) =>
+    ({ name: poolName, ...pool }) =>
       new AckGpuNodePool(
-        `${name}-gpu-${pool.name}`,
+        `${name}-gpu-${poolName}`,
         {
           ...pool,
-          poolName: pool.name,
+          poolName,
           clusterId: cluster.clusterId,
           vswitchIds: nodeVswitchIds,
           labels: { ...tags, ...pool.labels },

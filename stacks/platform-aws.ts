@@ -35,19 +35,20 @@ export function buildAwsPlatform(config: ManagedClusterConfig): ClusterPlatform 
     opts,
   );
   const gpuPools = config.gpuNodePools.map(
-    (pool) =>
+    ({ name: poolName, driverVersion: _ackOnly, ...pool }) =>
       new EksGpuNodePool(
-        `${name}-gpu-${pool.name}`,
+        `${name}-gpu-${poolName}`,
         {
           ...pool,
-          poolName: pool.name,
+          poolName,
           clusterName: cluster.clusterName,
           nodeRoleArn: cluster.nodeRoleArn,
           subnetIds: network.privateSubnetIds,
           labels: { ...tags, ...pool.labels },
           tags,
         },
-        opts,
+        // After the cluster is whole: the node role's policies must be attached before nodes join.
+        { ...opts, dependsOn: [cluster] },
       ),
   );
   if (gpuPools.length > 0) {

@@ -4,6 +4,12 @@ import type { ResourceTags } from "../common/tags";
 
 const MANAGED_POLICY_PREFIX = "arn:aws:iam::aws:policy/";
 
+/** A role and its policy attachments: depend on the attachments, not just the role, before using it. */
+export interface RoleWithPolicies {
+  readonly role: aws.iam.Role;
+  readonly attachments: aws.iam.RolePolicyAttachment[];
+}
+
 /** An IAM role an AWS service assumes, with AWS-managed policies attached by name. */
 export function serviceRole(
   name: string,
@@ -11,7 +17,7 @@ export function serviceRole(
   managedPolicies: readonly string[],
   tags: ResourceTags,
   opts: pulumi.CustomResourceOptions,
-): aws.iam.Role {
+): RoleWithPolicies {
   const role = new aws.iam.Role(
     name,
     {
@@ -25,8 +31,7 @@ export function serviceRole(
     },
     opts,
   );
-  attachManagedPolicies(name, role, managedPolicies, opts);
-  return role;
+  return { role, attachments: attachManagedPolicies(name, role, managedPolicies, opts) };
 }
 
 export interface IrsaRoleArgs {
@@ -40,7 +45,11 @@ export interface IrsaRoleArgs {
 }
 
 /** An IAM role only one Kubernetes service account can assume (IAM roles for service accounts). */
-export function irsaRole(name: string, args: IrsaRoleArgs, opts: pulumi.CustomResourceOptions): aws.iam.Role {
+export function irsaRole(
+  name: string,
+  args: IrsaRoleArgs,
+  opts: pulumi.CustomResourceOptions,
+): RoleWithPolicies {
   const assumeRolePolicy = pulumi
     .all([args.oidcProviderArn, args.oidcIssuerUrl])
     .apply(([providerArn, issuerUrl]) => {
@@ -70,8 +79,7 @@ export function irsaRole(name: string, args: IrsaRoleArgs, opts: pulumi.CustomRe
     },
     opts,
   );
-  attachManagedPolicies(name, role, args.managedPolicies, opts);
-  return role;
+  return { role, attachments: attachManagedPolicies(name, role, args.managedPolicies, opts) };
 }
 
 function attachManagedPolicies(
@@ -79,12 +87,13 @@ function attachManagedPolicies(
   role: aws.iam.Role,
   policies: readonly string[],
   opts: pulumi.CustomResourceOptions,
-): void {
-  for (const policy of policies) {
-    new aws.iam.RolePolicyAttachment(
-      `${name}-${policy.replace(/[^A-Za-z0-9]+/g, "-").toLowerCase()}`,
-      { role: role.name, policyArn: `${MANAGED_POLICY_PREFIX}${policy}` },
-      opts,
-    );
-  }
+): aws.iam.RolePolicyAttachment[] {
+  return policies.map(
+    (policy) =>
+      new aws.iam.RolePolicyAttachment(
+        `${name}-${policy.replace(/[^A-Za-z0-9]+/g, "-").toLowerCase()}`,
+        { role: role.name, policyArn: `${MANAGED_POLICY_PREFIX}${policy}` },
+        opts,
+      ),
+  );
 }

@@ -102,7 +102,7 @@ export class EksCluster extends pulumi.ComponentResource {
       {
         name,
         version: args.kubernetesVersion,
-        roleArn: clusterRole.arn,
+        roleArn: clusterRole.role.arn,
         vpcConfig: {
           subnetIds: args.subnetIds,
           endpointPrivateAccess: true,
@@ -116,7 +116,7 @@ export class EksCluster extends pulumi.ComponentResource {
         deletionProtection: args.deletionProtection ?? false,
         tags,
       },
-      { parent: this, dependsOn: [logGroup] },
+      { parent: this, dependsOn: [logGroup, ...clusterRole.attachments] },
     );
 
     const oidcIssuerUrl = cluster.identities.apply((identities) => identities[0]?.oidcs?.[0]?.issuer ?? "");
@@ -151,7 +151,7 @@ export class EksCluster extends pulumi.ComponentResource {
       {
         clusterName: cluster.name,
         nodeGroupName: "system",
-        nodeRoleArn: nodeRole.arn,
+        nodeRoleArn: nodeRole.role.arn,
         subnetIds: args.subnetIds,
         amiType: "AL2023_x86_64_STANDARD",
         capacityType: "ON_DEMAND",
@@ -166,7 +166,7 @@ export class EksCluster extends pulumi.ComponentResource {
         labels: { ...args.nodeLabels, [NODE_POOL_LABEL]: "system" },
         tags,
       },
-      { parent: this, ignoreChanges: ["scalingConfig.desiredSize"] },
+      { parent: this, dependsOn: nodeRole.attachments, ignoreChanges: ["scalingConfig.desiredSize"] },
     );
 
     const ebsCsiRole = irsaRole(
@@ -198,7 +198,10 @@ export class EksCluster extends pulumi.ComponentResource {
     addon("kube-proxy", {}, []);
     // These run as pods: without nodes they never become healthy and the add-on create times out.
     addon("coredns", {}, [systemGroup]);
-    addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsCsiRole.arn }, [systemGroup]);
+    addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsCsiRole.role.arn }, [
+      systemGroup,
+      ...ebsCsiRole.attachments,
+    ]);
 
     this.kubeconfig = pulumi.secret(
       pulumi
@@ -220,7 +223,7 @@ export class EksCluster extends pulumi.ComponentResource {
 
     this.clusterName = cluster.name;
     this.clusterArn = cluster.arn;
-    this.nodeRoleArn = nodeRole.arn;
+    this.nodeRoleArn = nodeRole.role.arn;
     this.oidcProviderArn = oidcProvider.arn;
     this.oidcIssuerUrl = oidcIssuerUrl;
     this.systemNodePoolName = systemGroup.nodeGroupName;

@@ -26,33 +26,40 @@ export interface AwsZoneSubnets {
 }
 
 export function alicloudSubnetLayout(vpcCidr: string, zones: readonly string[]): AlicloudZoneSubnets[] {
-  const vpcPrefix = parseCidr(vpcCidr).prefixLength;
-  const blocks = allocateSubnets(vpcCidr, [
-    ...zones.map((zone) => ({ key: `pods:${zone}`, prefixLength: vpcPrefix + POD_OR_PRIVATE_EXTRA_BITS })),
-    ...zones.map((zone) => ({ key: `nodes:${zone}`, prefixLength: vpcPrefix + ALICLOUD_NODE_EXTRA_BITS })),
-  ]);
-  return zones.map((zone) => ({
-    zone,
-    nodeCidr: required(blocks, `nodes:${zone}`),
-    podCidr: required(blocks, `pods:${zone}`),
-  }));
+  return zoneBlocks(vpcCidr, zones, { pods: POD_OR_PRIVATE_EXTRA_BITS, nodes: ALICLOUD_NODE_EXTRA_BITS }).map(
+    ({ zone, blocks }) => ({ zone, nodeCidr: blocks.nodes, podCidr: blocks.pods }),
+  );
 }
 
 export function awsSubnetLayout(vpcCidr: string, zones: readonly string[]): AwsZoneSubnets[] {
-  const vpcPrefix = parseCidr(vpcCidr).prefixLength;
-  const blocks = allocateSubnets(vpcCidr, [
-    ...zones.map((zone) => ({ key: `private:${zone}`, prefixLength: vpcPrefix + POD_OR_PRIVATE_EXTRA_BITS })),
-    ...zones.map((zone) => ({ key: `public:${zone}`, prefixLength: vpcPrefix + AWS_PUBLIC_EXTRA_BITS })),
-  ]);
-  return zones.map((zone) => ({
-    zone,
-    privateCidr: required(blocks, `private:${zone}`),
-    publicCidr: required(blocks, `public:${zone}`),
-  }));
+  return zoneBlocks(vpcCidr, zones, {
+    private: POD_OR_PRIVATE_EXTRA_BITS,
+    public: AWS_PUBLIC_EXTRA_BITS,
+  }).map(({ zone, blocks }) => ({ zone, privateCidr: blocks.private, publicCidr: blocks.public }));
 }
 
-function required(blocks: Record<string, string>, key: string): string {
-  const block = blocks[key];
-  if (block === undefined) throw new Error(`internal: subnet ${key} was not allocated`);
-  return block;
+/**
+ * One block per tier per zone, each `extraBits` longer than the VPC prefix. Tiers are allocated in
+ * the order given, all zones of a tier together, so list the largest tier first.
+ */
+function zoneBlocks<Tier extends string>(
+  vpcCidr: string,
+  zones: readonly string[],
+  tiers: Record<Tier, number>,
+): { zone: string; blocks: Record<Tier, string> }[] {
+  const vpcPrefix = parseCidr(vpcCidr).prefixLength;
+  const tierEntries = Object.entries(tiers) as [Tier, number][];
+  const allocated = allocateSubnets(
+    vpcCidr,
+    tierEntries.flatMap(([tier, extraBits]) =>
+      zones.map((zone) => ({ key: `${tier}:${zone}`, prefixLength: vpcPrefix + extraBits })),
+    ),
+  );
+  return zones.map((zone) => ({
+    zone,
+    blocks: Object.fromEntries(tierEntries.map(([tier]) => [tier, allocated[`${tier}:${zone}`]])) as Record<
+      Tier,
+      string
+    >,
+  }));
 }
