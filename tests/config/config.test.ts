@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { projectKeys, readStackFile, STACK_NAMES } from "../../policies/offline/stack-files";
 import { parsePlatformConfig, StackConfigError } from "../../stacks/config";
-import { projectKeys, readStackFile, STACK_NAMES } from "../harness/stack-files";
 
 function problemsOf(raw: Record<string, unknown>): readonly string[] {
   try {

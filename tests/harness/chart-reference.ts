@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { REPO_ROOT } from "./stack-files";
+import { REPO_ROOT } from "../../policies/offline/stack-files";
 
 /** Upstream chart values and CRDs with pinned versions, shared by the team beside the repository. */
 export const REFERENCE_ROOT = join(REPO_ROOT, "..", "shared", "k8s-reference");

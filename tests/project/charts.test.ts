@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { PINNED_CHARTS } from "../../components/charts/pinned-charts";
+import { STACK_NAMES } from "../../policies/offline/stack-files";
 import { referenceChartValues, referenceChartVersion, unknownValuesKeys } from "../harness/chart-reference";
 import { runStackFile } from "../harness/run-stack";
-import { STACK_NAMES } from "../harness/stack-files";
 
 describe("pinned Helm charts", () => {
   it.each(Object.entries(PINNED_CHARTS))("%s is pinned to the reference release", (_key, pinned) => {

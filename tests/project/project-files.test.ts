@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { REPO_ROOT, readStackFile, STACK_NAMES } from "../harness/stack-files";
+import { REPO_ROOT, readStackFile, STACK_NAMES } from "../../policies/offline/stack-files";
 
 const read = (file: string) => readFileSync(join(REPO_ROOT, file), "utf8");
 const project = parse(read("Pulumi.yaml"));

@@ -30,8 +30,8 @@ require(tsnodeRequire).register({
 });
 
 const pulumi = require("@pulumi/pulumi");
-const { platformMocks } = require("../harness/mocks.ts");
-const { readStackFile, toPulumiConfig } = require("../harness/stack-files.ts");
+const { platformMocks } = require("../../policies/offline/mocks.ts");
+const { readStackFile, toPulumiConfig } = require("../../policies/offline/stack-files.ts");
 const yaml = require("yaml");
 
 const declared = [];

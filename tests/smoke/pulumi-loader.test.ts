@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../harness/stack-files";
+import { REPO_ROOT } from "../../policies/offline/stack-files";
 
 const loader = join(__dirname, "load-like-pulumi.cjs");
 

@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { MOCK_ACK_KUBECONFIG } from "../harness/mocks";
+import { isTaggable, REQUIRED_COST_TAGS } from "../../policies/lib/taggable";
+import { MOCK_ACK_KUBECONFIG } from "../../policies/offline/mocks";
+import { readStackFile, STACK_NAMES } from "../../policies/offline/stack-files";
 import { ProgramFailed, runProgram, runStackFile, type StackRun } from "../harness/run-stack";
-import { readStackFile, STACK_NAMES } from "../harness/stack-files";
-import { isTaggable } from "./taggable";
 
-const REQUIRED_TAGS = ["team", "env", "cost-center"];
 const runs = new Map<string, Promise<StackRun>>();
 const render = (stack: string) => {
   if (!runs.has(stack)) runs.set(stack, runStackFile(stack));
@@ -17,7 +16,7 @@ describe.each(STACK_NAMES)("stack %s", (stack) => {
     const taggable = run.resources.filter((resource) => resource.custom && isTaggable(resource.type));
     const env = readStackFile(stack)["ai-platform:environment"];
     for (const resource of taggable) {
-      for (const tag of REQUIRED_TAGS) {
+      for (const tag of REQUIRED_COST_TAGS) {
         expect(resource.inputs.tags?.[tag], `${resource.type} ${resource.name} tag ${tag}`).toBeTruthy();
       }
       expect(resource.inputs.tags.env).toBe(env);
