@@ -37,7 +37,7 @@ export interface StackRule<C = Record<string, never>> extends RuleMetadata {
   validate(resources: readonly ResourceView[], config: C): string[];
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: a pack holds rules with different config types.
+// A pack holds rules with different config types.
 export type Rule = ResourceRule<any> | StackRule<any>;
 
 /** Config a rule receives: schema defaults overlaid by what the policy-config file sets. */

@@ -73,10 +73,10 @@ function isDefaultDeny(spec: {
   ingress?: unknown[];
   egress?: unknown[];
 }) {
-  const selectsAll = Object.keys(spec.podSelector ?? {}).every((key) => {
-    const value = (spec.podSelector ?? {})[key];
-    return typeof value === "object" && value !== null && Object.keys(value).length === 0;
-  });
+  // `{}` or `{ matchLabels: {} }`: the policy selects every pod in the namespace.
+  const selectsAll = Object.values(spec.podSelector ?? {}).every(
+    (value) => Object.keys(value ?? {}).length === 0,
+  );
   const types = spec.policyTypes ?? [];
   return (
     selectsAll &&
