@@ -11,6 +11,7 @@ const platform = buildClusterPlatform(config);
 const outputs = platformOutputs(config, platform);
 
 export const {
+  contractVersion,
   environment,
   cloud,
   region,

@@ -1,12 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
+import { CONTRACT_VERSION } from "../packages/platform-outputs/src/contract";
 import type { Cloud, Environment, PlatformConfig } from "./config";
 import type { ClusterPlatform } from "./platform";
 
 /**
- * The stack outputs: the contract other projects read through StackReference. Fields are only ever
- * added; renaming or removing one is a breaking change for every consumer. See docs/outputs.md.
+ * The stack outputs: the contract other projects read through StackReference, validated by the
+ * schema in packages/platform-outputs (tests check these exports against it). See docs/outputs.md.
  */
 export interface PlatformOutputs {
+  /** Version of the outputs contract, `major.minor`. */
+  readonly contractVersion: string;
   /** `dev`, `prod` or `local`. */
   readonly environment: Environment;
   /** `alicloud`, `aws` or `existing`. */
@@ -28,6 +31,7 @@ export interface PlatformOutputs {
 
 export function platformOutputs(config: PlatformConfig, platform: ClusterPlatform): PlatformOutputs {
   return {
+    contractVersion: CONTRACT_VERSION,
     environment: config.environment,
     cloud: config.cloud,
     region: config.cloud === "existing" ? undefined : config.region,

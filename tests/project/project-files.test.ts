@@ -37,8 +37,8 @@ describe("toolchain", () => {
     expect(version).toMatch(/^(5\.9|6\.0)\.\d+$/);
   });
 
-  it("installs the program, services and policy packs as one npm workspace", () => {
-    expect(pkg.workspaces).toEqual(["services/*", "policies/*"]);
+  it("installs the program, services, policy packs and shared packages as one npm workspace", () => {
+    expect(pkg.workspaces).toEqual(["services/*", "policies/*", "packages/*"]);
     expect(pkg.scripts.test).toBeTruthy();
     expect(pkg.scripts.typecheck).toBeTruthy();
   });

@@ -1,0 +1,31 @@
+import { z } from "zod";
+
+/**
+ * The outputs contract of the ai-platform stack, version 1. Minor versions only add fields; a field is
+ * never renamed, retyped or removed without a new major version (and a new schema beside this one).
+ */
+export const CONTRACT_VERSION = "1.0";
+
+export const platformOutputsSchema = z.object({
+  /** `major.minor` of this contract the stack was deployed with. */
+  contractVersion: z.string().regex(/^1\.\d+$/, "must be a 1.x contract version"),
+  environment: z.enum(["dev", "prod", "local"]),
+  cloud: z.enum(["alicloud", "aws", "existing"]),
+  /** Cloud region; absent for existing clusters. */
+  region: z.string().optional(),
+  clusterName: z.string().min(1),
+  /** ACK cluster id, EKS cluster ARN, or the kubeconfig context of an existing cluster. */
+  clusterId: z.string().min(1),
+  /** Admin kubeconfig; a secret. Absent for existing clusters. */
+  kubeconfig: z.string().optional(),
+  vpcId: z.string().optional(),
+  /** Node pool names as the `ai-platform/pool` node label carries them. */
+  nodePools: z.object({ system: z.string().optional(), gpu: z.array(z.string()) }),
+  /** ACK with a public API server only: the command attaching its CIDR whitelist. */
+  apiServerAclAttachCommand: z.string().optional(),
+});
+
+export type PlatformOutputs = z.infer<typeof platformOutputsSchema>;
+
+/** Outputs held as Pulumi secrets; consumers get them back as secrets. */
+export const SECRET_OUTPUTS: readonly (keyof PlatformOutputs)[] = ["kubeconfig"];
