@@ -51,12 +51,12 @@ function platformStackMocks(
   };
 }
 
-const valueOf = <T>(output: pulumi.Output<T>): Promise<T> => (output as any).promise();
+const resolvedValue = <T>(output: pulumi.Output<T>): Promise<T> => (output as any).promise();
 
 /** Every field settles: a broken contract rejects them all, as it would fail a consumer's preview. */
 async function settleAll(platform: Record<string, pulumi.Output<unknown>>) {
   const entries = Object.entries(platform);
-  const results = await Promise.allSettled(entries.map(([, output]) => valueOf(output)));
+  const results = await Promise.allSettled(entries.map(([, output]) => resolvedValue(output)));
   return Object.fromEntries(entries.map(([key], index) => [key, results[index]]));
 }
 
@@ -71,8 +71,8 @@ describe("platformOutputs, as an application team uses it", () => {
     pulumi.runtime.setAllConfig({ "team-search:platformStack": "acme/ai-platform/dev" });
     vi.resetModules();
     const consumer = await import("../../docs/examples/consumer/index.js");
-    expect(await valueOf(consumer.gpuPools)).toEqual(["gpu-a10"]);
-    expect(await valueOf(consumer.namespaceName)).toBe("team-search");
+    expect(await resolvedValue(consumer.gpuPools)).toEqual(["gpu-a10"]);
+    expect(await resolvedValue(consumer.namespaceName)).toBe("team-search");
 
     const namespace = declared.find((resource) => resource.type === "kubernetes:core/v1:Namespace");
     expect(namespace?.inputs.metadata.labels).toMatchObject({ env: "dev" });
@@ -86,7 +86,7 @@ describe("platformOutputs, as an application team uses it", () => {
     const platform = platformOutputs(new pulumi.StackReference("acme/ai-platform/dev"));
     expect(await pulumi.isSecret(platform.kubeconfig)).toBe(true);
     expect(await pulumi.isSecret(platform.clusterName)).toBe(false);
-    expect(await valueOf(platform.clusterName)).toBe("aip-dev");
+    expect(await resolvedValue(platform.clusterName)).toBe("aip-dev");
   });
 
   it("fails with a clear message against a stack of another contract version", async () => {
@@ -112,7 +112,7 @@ describe("platformOutputs, as an application team uses it", () => {
       false,
     );
     const platform = platformOutputs(new pulumi.StackReference("acme/ai-platform/dev"));
-    await expect(valueOf(platform.nodePools)).rejects.toThrow(
+    await expect(resolvedValue(platform.nodePools)).rejects.toThrow(
       "stack acme/ai-platform/dev: output nodePools does not meet the contract",
     );
   });

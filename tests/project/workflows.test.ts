@@ -36,9 +36,9 @@ describe("workflow files", () => {
     expect(pulumi.with.policyPacks.trim().split("\n")).toEqual(["policies/security", "policies/cost"]);
     for (const { environment } of previewed) {
       for (const path of pulumi.with.policyPackConfigs.trim().split("\n")) {
-        expect(existsSync(join(REPO_ROOT, path.replace("${{ matrix.environment }}", environment)))).toBe(
-          true,
-        );
+        expect(
+          existsSync(join(REPO_ROOT, path.replace(/\$\{\{ matrix\.environment \}\}/, environment))),
+        ).toBe(true);
       }
     }
   });
