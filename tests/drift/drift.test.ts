@@ -4,7 +4,7 @@ import { buildDriftReport } from "../../tools/drift/drift-report";
 import type { DriftSource } from "../../tools/drift/drift-source";
 import { driftMarkdown } from "../../tools/drift/markdown";
 import { checkDrift, EXIT, exitCodeFor, parseDriftArgs } from "../../tools/drift/run-drift";
-import { CLEAN_EVENTS, DRIFTED_EVENTS, ERROR_EVENTS } from "./recorded-events";
+import { CLEAN_EVENTS, DRIFTED_EVENTS, ERROR_EVENTS } from "../../tools/drift/sample-events";
 
 const CHECKED_AT = new Date("2026-11-23T03:00:00Z");
 

@@ -1,6 +1,7 @@
 import type { EngineEvent, StepEventMetadata } from "@pulumi/pulumi/automation";
 
 /**
+ * Recorded engine events, used by the tests and to render docs/drift-sample.md.
  * Engine events of `pulumi preview --refresh --diff` on the dev stack after someone, in the console,
  * raised the GPU pool's max size and changed its team tag, rotated a database password by hand and
  * deleted a vSwitch. Shapes follow the Automation API's EngineEvent types.
