@@ -6,28 +6,14 @@
 const path = require("node:path");
 const fs = require("node:fs");
 
-const stack = process.argv[2];
-const tsutils = require("@pulumi/pulumi/tsutils");
-const semver = require("semver");
+const { registerLikePulumi } = require("./pulumi-ts-node.cjs");
 
+const stack = process.argv[2];
 const tsConfigPath = process.env.PULUMI_NODEJS_TSCONFIG_PATH ?? "tsconfig.json";
-const compilerOptions = tsutils.loadTypeScriptCompilerOptions(tsConfigPath);
-const { tsnodeRequire, typescriptRequire } = tsutils.typeScriptRequireStrings();
-const ts = require(typescriptRequire);
-const useNodeNext = semver.parse(ts.version).compare(new semver.SemVer("4.7.0")) >= 0;
-require(tsnodeRequire).register({
-  compiler: typescriptRequire,
+const versions = registerLikePulumi(tsConfigPath, (compilerOptions) => ({
   transpileOnly: compilerOptions.noCheck,
   project: tsConfigPath,
-  skipProject: !fs.existsSync(tsConfigPath),
-  compilerOptions: {
-    target: "ES2020",
-    module: useNodeNext ? "nodenext" : "commonjs",
-    moduleResolution: useNodeNext ? "nodenext" : "node",
-    sourceMap: "true",
-    ...compilerOptions,
-  },
-});
+}));
 
 const pulumi = require("@pulumi/pulumi");
 const { platformMocks } = require("../../policies/offline/mocks.ts");
@@ -58,7 +44,7 @@ mocks.newResource = (args) => {
     await new Promise((tick) => setTimeout(tick, 10));
   }
   process.stdout.write(
-    JSON.stringify({ typescript: ts.version, tsnode: require(tsnodeRequire).VERSION, outputs, declared }),
+    JSON.stringify({ typescript: versions.typescript, tsnode: versions.tsNode, outputs, declared }),
   );
 })().catch((error) => {
   process.stderr.write(String(error?.stack ?? error));

@@ -3,25 +3,8 @@
 // pack's tsconfig.json. The pack then starts its analyzer server and prints its port, as it would for
 // the engine. Usage (cwd = the pack folder): node load-policy-pack.cjs
 "use strict";
-const fs = require("node:fs");
-const tsutils = require("@pulumi/pulumi/tsutils");
-const semver = require("semver");
+const path = require("node:path");
+const { registerLikePulumi } = require("./pulumi-ts-node.cjs");
 
-const tsConfigPath = "tsconfig.json";
-const { tsnodeRequire, typescriptRequire } = tsutils.typeScriptRequireStrings();
-const compilerOptions = tsutils.loadTypeScriptCompilerOptions(tsConfigPath);
-const ts = require(typescriptRequire);
-const useNodeNext = semver.parse(ts.version).compare(new semver.SemVer("4.7.0")) >= 0;
-require(tsnodeRequire).register({
-  typeCheck: true,
-  skipProject: !fs.existsSync(tsConfigPath),
-  compiler: typescriptRequire,
-  compilerOptions: {
-    target: "ES2020",
-    module: useNodeNext ? "nodenext" : "commonjs",
-    moduleResolution: useNodeNext ? "nodenext" : "node",
-    sourceMap: "true",
-    ...compilerOptions,
-  },
-});
-require(require("node:path").resolve("index.ts"));
+registerLikePulumi("tsconfig.json", () => ({ typeCheck: true }));
+require(path.resolve("index.ts"));
