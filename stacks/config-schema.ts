@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { cidrsOverlap, isValidCidr, parseCidr } from "../components/network/cidr";
 import { alicloudSubnetLayout, awsSubnetLayout } from "../components/network/subnet-layout";
+import { platformSchema } from "./platform-config-schema";
 import { CLOUDS, ENVIRONMENTS } from "./profiles";
 
 /** The stack config after profile defaults are merged in. Every key a stack file may set is here. */
@@ -102,6 +103,7 @@ const stackConfigShape = {
     .optional(),
   systemNodePool: systemNodePoolSchema.optional(),
   gpuNodePools: z.array(gpuNodePoolSchema).optional(),
+  platform: platformSchema,
   existingCluster: z
     .strictObject({ kubeconfigPath: z.string().min(1).optional(), context: z.string().optional() })
     .optional(),

@@ -25,6 +25,8 @@ interface CommonConfig {
   readonly protect: boolean;
   /** Cost-allocation tags/labels every taggable resource carries: team, env, cost-center and extras. */
   readonly tags: Readonly<Record<string, string>>;
+  /** Services deployed on the cluster. */
+  readonly platform: StackConfigInput["platform"];
 }
 
 export interface ManagedClusterConfig extends CommonConfig {
@@ -105,6 +107,7 @@ function toPlatformConfig(input: StackConfigInput, stack: string): PlatformConfi
         .replace(/[^a-z0-9-]/g, "-")
         .slice(0, 30),
     protect: input.protect,
+    platform: input.platform,
     tags: {
       ...input.tags.extra,
       team: input.tags.team,

@@ -5,10 +5,12 @@
 import { readPlatformConfig } from "./config";
 import { platformOutputs } from "./outputs";
 import { buildClusterPlatform } from "./platform";
+import { buildPlatformServices } from "./platform-services";
 
 const config = readPlatformConfig();
-const platform = buildClusterPlatform(config);
-const outputs = platformOutputs(config, platform);
+const cluster = buildClusterPlatform(config);
+const services = buildPlatformServices(config, cluster.kubernetesProvider);
+const outputs = platformOutputs(config, cluster, services);
 
 export const {
   contractVersion,
@@ -21,4 +23,5 @@ export const {
   vpcId,
   nodePools,
   apiServerAclAttachCommand,
+  publicHostnames,
 } = outputs;

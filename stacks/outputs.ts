@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CONTRACT_VERSION } from "../packages/platform-outputs/src/contract";
 import type { Cloud, Environment, PlatformConfig } from "./config";
 import type { ClusterPlatform } from "./platform";
+import type { PlatformServices } from "./platform-services";
 
 /**
  * The stack outputs: the contract other projects read through StackReference, validated by the
@@ -27,9 +28,15 @@ export interface PlatformOutputs {
   readonly nodePools: pulumi.Output<{ system: string | undefined; gpu: string[] }>;
   /** ACK with a public API server only: the command that attaches the access whitelist. */
   readonly apiServerAclAttachCommand: pulumi.Output<string> | undefined;
+  /** Public hostname per service (llm, mcp, agent, grafana, auth), served over HTTPS by the shared Gateway. */
+  readonly publicHostnames: Readonly<Record<string, string>>;
 }
 
-export function platformOutputs(config: PlatformConfig, platform: ClusterPlatform): PlatformOutputs {
+export function platformOutputs(
+  config: PlatformConfig,
+  platform: ClusterPlatform,
+  services: PlatformServices,
+): PlatformOutputs {
   return {
     contractVersion: CONTRACT_VERSION,
     environment: config.environment,
@@ -43,5 +50,6 @@ export function platformOutputs(config: PlatformConfig, platform: ClusterPlatfor
       .output(platform.systemNodePoolName)
       .apply((system) => ({ system, gpu: [...platform.gpuNodePoolNames] })),
     apiServerAclAttachCommand: platform.apiServerAclAttachCommand,
+    publicHostnames: services.ingress.hostnames,
   };
 }

@@ -13,9 +13,29 @@ type Defaults = Record<string, unknown>;
 
 /** Settings that depend on the environment only. */
 const ENVIRONMENT_DEFAULTS: Record<Environment, Defaults> = {
-  dev: { protect: false },
-  prod: { protect: true },
-  local: { protect: false },
+  dev: {
+    protect: false,
+    platform: {
+      tls: { issuer: "letsencrypt" },
+      ingress: { gatewayClassName: "envoy-gateway", installEnvoyGateway: true, controllerReplicas: 1 },
+    },
+  },
+  prod: {
+    protect: true,
+    platform: {
+      tls: { issuer: "letsencrypt" },
+      ingress: { gatewayClassName: "envoy-gateway", installEnvoyGateway: true, controllerReplicas: 2 },
+    },
+  },
+  local: {
+    protect: false,
+    platform: {
+      // *.localhost resolves to the loopback address, so a port-forwarded Gateway answers locally.
+      domain: "ai.localhost",
+      tls: { issuer: "self-signed" },
+      ingress: { gatewayClassName: "envoy-gateway", installEnvoyGateway: true, controllerReplicas: 1 },
+    },
+  },
 };
 
 /** Settings of managed clusters (ACK, EKS) that depend on the environment. */

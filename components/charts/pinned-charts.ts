@@ -10,10 +10,24 @@ export interface PinnedChart {
   readonly repo?: string;
 }
 
+/** The chart's plain name (the last segment of an `oci://` reference), as the reference data names it. */
+export function chartName(chart: string): string {
+  return chart.split("/").pop() ?? chart;
+}
+
 export const PINNED_CHARTS = {
   nvidiaDevicePlugin: {
     chart: "nvidia-device-plugin",
     version: "0.20.0",
     repo: "https://nvidia.github.io/k8s-device-plugin",
+  },
+  envoyGateway: {
+    chart: "oci://docker.io/envoyproxy/gateway-helm",
+    version: "v1.9.0",
+  },
+  certManager: {
+    chart: "cert-manager",
+    version: "v1.21.1",
+    repo: "https://charts.jetstack.io",
   },
 } as const satisfies Record<string, PinnedChart>;

@@ -187,6 +187,17 @@ describe("invalid configuration", () => {
     ]);
   });
 
+  it("asks for an ACME e-mail with the Let's Encrypt issuers", () => {
+    const { platform: _platform, ...dev } = validDev();
+    expect(problemsOf({ ...dev, platform: { domain: "ai.example.com" } })).toEqual([
+      "ai-platform:platform.tls.acmeEmail: is required with the letsencrypt issuer",
+    ]);
+    expect(problemsOf({ ...dev, platform: { domain: "not a domain", tls: { acmeEmail: "x" } } })).toEqual([
+      "ai-platform:platform.domain: must be a DNS name such as ai.example.com",
+      "ai-platform:platform.tls.acmeEmail: must be an e-mail address",
+    ]);
+  });
+
   it("never echoes config values that could be secrets", () => {
     const problems = problemsOf({
       ...validDev(),

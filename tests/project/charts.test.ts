@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { PINNED_CHARTS } from "../../components/charts/pinned-charts";
+import { chartName, PINNED_CHARTS } from "../../components/charts/pinned-charts";
 import { STACK_NAMES } from "../../policies/offline/stack-files";
 import { referenceChartValues, referenceChartVersion, unknownValuesKeys } from "../harness/chart-reference";
 import { runStackFile } from "../harness/run-stack";
 
 describe("pinned Helm charts", () => {
   it.each(Object.entries(PINNED_CHARTS))("%s is pinned to the reference release", (_key, pinned) => {
-    expect(pinned.version).toBe(referenceChartVersion(pinned.chart));
+    expect(pinned.version).toBe(referenceChartVersion(chartName(pinned.chart)));
   });
 
   it("finds unknown values keys (the check itself)", () => {
@@ -23,7 +23,7 @@ describe("pinned Helm charts", () => {
       for (const chart of run.resources.filter(
         (resource) => resource.type === "kubernetes:helm.sh/v4:Chart",
       )) {
-        const name = chart.inputs.chart as string;
+        const name = chartName(chart.inputs.chart as string);
         expect(chart.inputs.version, name).toBe(referenceChartVersion(name));
         expect(unknownValuesKeys(chart.inputs.values ?? {}, referenceChartValues(name)), name).toEqual([]);
       }

@@ -117,7 +117,7 @@ describe("prod on AWS (Pulumi.prod-aws.yaml)", () => {
       "ai-platform/gpu-type": "nvidia-l4",
       "nvidia.com/gpu.present": "true",
     });
-    const plugin = single(run, T.chart).inputs;
+    const plugin = byName(run, T.chart, "aip-prod-aws-nvidia-device-plugin-chart").inputs;
     expect(plugin).toMatchObject({
       chart: "nvidia-device-plugin",
       version: "0.20.0",
@@ -145,6 +145,9 @@ describe("prod on AWS (Pulumi.prod-aws.yaml)", () => {
   it("deploys the device plugin through the cluster's own Kubernetes provider", () => {
     const plugin = single(run, "ai-platform:gpu:NvidiaDevicePlugin");
     expect(descendantsOf(run, plugin).map((resource) => resource.type)).toEqual([T.chart]);
+    const [chart] = descendantsOf(run, plugin);
+    const eksProvider = byName(run, "pulumi:providers:kubernetes", "aip-prod-aws-k8s");
+    expect(chart?.provider.startsWith(eksProvider.urn)).toBe(true);
   });
 });
 

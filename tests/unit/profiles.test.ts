@@ -40,9 +40,9 @@ describe("profileFor", () => {
   });
 
   it("gives an existing cluster no cloud defaults at all", () => {
-    expect(profileFor("local", "existing")).toEqual({
-      stackDefaults: { protect: false, existingCluster: {} },
-      gpuNodePoolDefaults: {},
-    });
+    const { stackDefaults, gpuNodePoolDefaults } = profileFor("local", "existing");
+    expect(Object.keys(stackDefaults).sort()).toEqual(["existingCluster", "platform", "protect"]);
+    expect(stackDefaults.platform).toMatchObject({ domain: "ai.localhost", tls: { issuer: "self-signed" } });
+    expect(gpuNodePoolDefaults).toEqual({});
   });
 });

@@ -4,7 +4,7 @@ import { z } from "zod";
  * The outputs contract of the ai-platform stack, version 1. Minor versions only add fields; a field is
  * never renamed, retyped or removed without a new major version (and a new schema beside this one).
  */
-export const CONTRACT_VERSION = "1.0";
+export const CONTRACT_VERSION = "1.1";
 
 export const platformOutputsSchema = z.object({
   /** `major.minor` of this contract the stack was deployed with. */
@@ -23,6 +23,8 @@ export const platformOutputsSchema = z.object({
   nodePools: z.object({ system: z.string().optional(), gpu: z.array(z.string()) }),
   /** ACK with a public API server only: the command attaching its CIDR whitelist. */
   apiServerAclAttachCommand: z.string().optional(),
+  /** Since 1.1: public hostname per service (llm, mcp, agent, grafana, auth), HTTPS on the shared Gateway. */
+  publicHostnames: z.record(z.string(), z.string()).optional(),
 });
 
 export type PlatformOutputs = z.infer<typeof platformOutputsSchema>;

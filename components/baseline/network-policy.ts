@@ -1,0 +1,71 @@
+import * as kubernetes from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+
+/** Pods in another namespace (all of them unless `podLabels` narrows it). */
+export interface NamespacePeer {
+  readonly namespace: string;
+  readonly podLabels?: Readonly<Record<string, string>>;
+}
+
+/** Where traffic may go or come from: namespaces, or any address (for the Kubernetes API, cloud APIs, ACME). */
+export type Peers = readonly NamespacePeer[] | "anywhere";
+
+export interface AllowArgs {
+  readonly namespace: pulumi.Input<string>;
+  /** Pods of `namespace` the policy applies to. Default: all of them. */
+  readonly podLabels?: Readonly<Record<string, string>>;
+  readonly peers: Peers;
+  /** TCP ports; empty means every port. (UDP is only needed for DNS, which every namespace allows.) */
+  readonly ports: readonly number[];
+}
+
+function peerSelectors(peers: Peers) {
+  if (peers === "anywhere") return [{ ipBlock: { cidr: "0.0.0.0/0" } }];
+  return peers.map((peer) => ({
+    namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": peer.namespace } },
+    ...(peer.podLabels ? { podSelector: { matchLabels: { ...peer.podLabels } } } : {}),
+  }));
+}
+
+const tcp = (ports: readonly number[]) =>
+  ports.length > 0 ? { ports: ports.map((port) => ({ protocol: "TCP", port })) } : {};
+
+/** An explicit allow on top of the namespace's default-deny: `peers` may reach the pods on `ports`. */
+export function allowIngress(
+  name: string,
+  args: AllowArgs,
+  opts: pulumi.CustomResourceOptions,
+): kubernetes.networking.v1.NetworkPolicy {
+  return new kubernetes.networking.v1.NetworkPolicy(
+    name,
+    {
+      metadata: { name, namespace: args.namespace },
+      spec: {
+        podSelector: args.podLabels ? { matchLabels: { ...args.podLabels } } : {},
+        policyTypes: ["Ingress"],
+        ingress: [{ from: peerSelectors(args.peers), ...tcp(args.ports) }],
+      },
+    },
+    opts,
+  );
+}
+
+/** An explicit allow on top of the namespace's default-deny: the pods may reach `peers` on `ports`. */
+export function allowEgress(
+  name: string,
+  args: AllowArgs,
+  opts: pulumi.CustomResourceOptions,
+): kubernetes.networking.v1.NetworkPolicy {
+  return new kubernetes.networking.v1.NetworkPolicy(
+    name,
+    {
+      metadata: { name, namespace: args.namespace },
+      spec: {
+        podSelector: args.podLabels ? { matchLabels: { ...args.podLabels } } : {},
+        policyTypes: ["Egress"],
+        egress: [{ to: peerSelectors(args.peers), ...tcp(args.ports) }],
+      },
+    },
+    opts,
+  );
+}

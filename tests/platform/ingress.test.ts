@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import { byName, ofType } from "../harness/queries";
+import { runStackFile } from "../harness/run-stack";
+
+const NAMESPACE = "kubernetes:core/v1:Namespace";
+const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+const GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway";
+const CLUSTER_ISSUER = "kubernetes:cert-manager.io/v1:ClusterIssuer";
+const CERTIFICATE = "kubernetes:cert-manager.io/v1:Certificate";
+const CHART = "kubernetes:helm.sh/v4:Chart";
+
+describe("namespaces", () => {
+  it("enforce Pod Security restricted and deny all traffic by default", async () => {
+    const run = await runStackFile("prod");
+    const namespaces = ofType(run, NAMESPACE);
+    expect(namespaces.map((ns) => ns.inputs.metadata.name).sort()).toEqual(["cert-manager", "ingress"]);
+    for (const ns of namespaces) {
+      expect(ns.inputs.metadata.labels).toMatchObject({
+        "pod-security.kubernetes.io/enforce": "restricted",
+        "cost-center": "rd-ai-prod",
+      });
+      const denies = ofType(run, NETWORK_POLICY).filter(
+        (policy) =>
+          policy.inputs.metadata.namespace === ns.inputs.metadata.name &&
+          policy.inputs.metadata.name === "default-deny",
+      );
+      expect(denies.map((policy) => policy.inputs.spec)).toEqual([
+        { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+      ]);
+    }
+  });
+});
+
+describe("ingress", () => {
+  it("serves every public hostname over HTTPS on one Gateway of the configured class", async () => {
+    const run = await runStackFile("prod");
+    const [gateway] = ofType(run, GATEWAY);
+    expect(gateway?.inputs.spec.gatewayClassName).toBe("envoy-gateway");
+    const https = gateway?.inputs.spec.listeners.filter((l: { protocol: string }) => l.protocol === "HTTPS");
+    expect(https.map((l: { hostname: string }) => l.hostname).sort()).toEqual(
+      ["agent", "auth", "grafana", "llm", "mcp"].map((service) => `${service}.ai.example.com`),
+    );
+    expect(run.outputs.publicHostnames).toMatchObject({
+      llm: "llm.ai.example.com",
+      auth: "auth.ai.example.com",
+    });
+  });
+
+  it("runs Envoy Gateway highly available in prod and single in dev", async () => {
+    const prod = byName(await runStackFile("prod"), CHART, "envoy-gateway-chart").inputs.values;
+    expect(prod.deployment.replicas).toBe(2);
+    expect(prod.podDisruptionBudget).toEqual({ minAvailable: 1 });
+    expect(prod.deployment.pod.topologySpreadConstraints[0].topologyKey).toBe("topology.kubernetes.io/zone");
+    const dev = byName(await runStackFile("dev"), CHART, "envoy-gateway-chart").inputs.values;
+    expect(dev.deployment.replicas).toBe(1);
+    expect(dev.podDisruptionBudget).toEqual({ minAvailable: 0 });
+  });
+
+  it("leaves the GatewayClass to another implementation when asked", async () => {
+    const run = await runStackFile("prod-aws", {
+      "ai-platform:platform": {
+        domain: "ai.example.com",
+        tls: { acmeEmail: "ops@example.com" },
+        ingress: { installEnvoyGateway: false, gatewayClassName: "amazon-vpc-lattice" },
+      },
+    });
+    expect(ofType(run, CHART).map((chart) => chart.name)).not.toContain("envoy-gateway-chart");
+    expect(ofType(run, GATEWAY)[0]?.inputs.spec.gatewayClassName).toBe("amazon-vpc-lattice");
+  });
+});
+
+describe("TLS", () => {
+  it("issues from Let's Encrypt through the Gateway's HTTP listener in dev and prod", async () => {
+    const run = await runStackFile("dev");
+    const [issuer] = ofType(run, CLUSTER_ISSUER);
+    expect(issuer?.inputs.spec.acme).toMatchObject({
+      server: "https://acme-v02.api.letsencrypt.org/directory",
+      email: "platform-team@example.com",
+      solvers: [
+        {
+          http01: {
+            gatewayHTTPRoute: {
+              parentRefs: [{ name: "platform", namespace: "ingress", kind: "Gateway", sectionName: "http" }],
+            },
+          },
+        },
+      ],
+    });
+    const certificates = ofType(run, CERTIFICATE);
+    expect(certificates.map((c) => c.inputs.spec.dnsNames[0]).sort()).toContain("llm.ai-dev.example.com");
+    for (const certificate of certificates)
+      expect(certificate.inputs.spec.issuerRef.name).toBe("letsencrypt");
+  });
+
+  it("issues from a self-signed CA on a local cluster", async () => {
+    const run = await runStackFile("local");
+    expect(
+      ofType(run, CLUSTER_ISSUER)
+        .map((issuer) => Object.keys(issuer.inputs.spec)[0])
+        .sort(),
+    ).toEqual(["ca", "selfSigned"]);
+    const hostCerts = ofType(run, CERTIFICATE).filter((c) => c.inputs.spec.isCA !== true);
+    expect(hostCerts).toHaveLength(5);
+    for (const certificate of hostCerts) expect(certificate.inputs.spec.issuerRef.name).toBe("platform-ca");
+    expect(hostCerts.map((c) => c.inputs.spec.dnsNames[0])).toContain("grafana.ai.localhost");
+  });
+});
