@@ -30,4 +30,18 @@ export const PINNED_CHARTS = {
     version: "v1.21.1",
     repo: "https://charts.jetstack.io",
   },
+  cloudnativePg: {
+    chart: "cloudnative-pg",
+    version: "0.29.0",
+    repo: "https://cloudnative-pg.github.io/charts",
+  },
+  redisOperator: {
+    chart: "redis-operator",
+    version: "0.26.1",
+    repo: "https://ot-container-kit.github.io/helm-charts",
+  },
+  strimzi: {
+    chart: "oci://quay.io/strimzi-helm/strimzi-kafka-operator",
+    version: "1.2.0",
+  },
 } as const satisfies Record<string, PinnedChart>;

@@ -19,3 +19,18 @@ export function runStackFile(stack: string, overrides: Record<string, unknown> =
 export function runProgram(stack: string, config: Record<string, unknown>): Promise<StackRun> {
   return renderProgram(loadProgram, stack, config);
 }
+
+/**
+ * Runs `declare` under the same mocks and records what it declares: for testing one component on its
+ * own, e.g. `renderComponents(() => { new RedisStore("redis", {...}); })`.
+ */
+export function renderComponents(declare: () => void, stack = "test"): Promise<StackRun> {
+  return renderProgram(
+    async () => {
+      declare();
+      return {};
+    },
+    stack,
+    {},
+  );
+}
