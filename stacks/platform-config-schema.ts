@@ -9,6 +9,14 @@ const hostname = z
     "must be a DNS name such as ai.example.com",
   );
 
+const imageRef = z
+  .string()
+  .regex(/^[^\s:@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/, "must be an image reference")
+  .refine((image) => /(:[\w][\w.-]*|@sha256:[a-f0-9]{64})$/.test(image) && !image.endsWith(":latest"), {
+    message: "must be pinned by a version tag or digest (not :latest)",
+  });
+const sqlName = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lowercase SQL identifier");
+
 export const TLS_ISSUERS = ["letsencrypt", "letsencrypt-staging", "self-signed"] as const;
 
 export const platformSchema = z
@@ -29,6 +37,29 @@ export const platformSchema = z
       installEnvoyGateway: z.boolean(),
       /** Envoy Gateway controller replicas. */
       controllerReplicas: z.number().int().min(1).max(5),
+    }),
+    data: z.strictObject({
+      objectStorage: z.strictObject({
+        /** In-cluster MinIO; the clouds' object storage follows in a later release. */
+        provider: z.enum(["minio"]),
+        /** MinIO server image, pinned; MinIO publishes no community images any more, so mirror or build it. */
+        minioImage: imageRef,
+        /** MinIO client (`mc`) image used to create buckets, pinned. */
+        minioClientImage: imageRef,
+        mode: z.enum(["standalone", "distributed"]),
+        storageGi: z.number().int().min(1).max(16384),
+      }),
+      postgres: z.strictObject({
+        instances: z
+          .number()
+          .int()
+          .min(1)
+          .max(9)
+          .refine((n) => n !== 2, "must be 1, or 3 or more"),
+        storageGi: z.number().int().min(1).max(16384),
+        /** Databases for application teams, beside the platform's own (keycloak, llm_gateway). */
+        appDatabases: z.array(z.strictObject({ name: sqlName, owner: sqlName })),
+      }),
     }),
   })
   .superRefine((platform, ctx) => {

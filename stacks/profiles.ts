@@ -11,6 +11,15 @@ export type ManagedCloud = Exclude<Cloud, "existing">;
 
 type Defaults = Record<string, unknown>;
 
+/**
+ * The last MinIO community releases; MinIO no longer publishes images, so mirror these into your own
+ * registry (or build from source) and set the stack's platform.data.objectStorage images to the copy.
+ */
+const MINIO_IMAGES = {
+  minioImage: "quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z",
+  minioClientImage: "quay.io/minio/mc:RELEASE.2025-08-13T08-35-41Z",
+};
+
 /** Settings that depend on the environment only. */
 const ENVIRONMENT_DEFAULTS: Record<Environment, Defaults> = {
   dev: {
@@ -18,6 +27,10 @@ const ENVIRONMENT_DEFAULTS: Record<Environment, Defaults> = {
     platform: {
       tls: { issuer: "letsencrypt" },
       ingress: { gatewayClassName: "envoy-gateway", installEnvoyGateway: true, controllerReplicas: 1 },
+      data: {
+        objectStorage: { provider: "minio", ...MINIO_IMAGES, mode: "standalone", storageGi: 50 },
+        postgres: { instances: 1, storageGi: 20, appDatabases: [] },
+      },
     },
   },
   prod: {
@@ -25,6 +38,10 @@ const ENVIRONMENT_DEFAULTS: Record<Environment, Defaults> = {
     platform: {
       tls: { issuer: "letsencrypt" },
       ingress: { gatewayClassName: "envoy-gateway", installEnvoyGateway: true, controllerReplicas: 2 },
+      data: {
+        objectStorage: { provider: "minio", ...MINIO_IMAGES, mode: "distributed", storageGi: 500 },
+        postgres: { instances: 3, storageGi: 100, appDatabases: [] },
+      },
     },
   },
   local: {
@@ -34,6 +51,10 @@ const ENVIRONMENT_DEFAULTS: Record<Environment, Defaults> = {
       domain: "ai.localhost",
       tls: { issuer: "self-signed" },
       ingress: { gatewayClassName: "envoy-gateway", installEnvoyGateway: true, controllerReplicas: 1 },
+      data: {
+        objectStorage: { provider: "minio", ...MINIO_IMAGES, mode: "standalone", storageGi: 10 },
+        postgres: { instances: 1, storageGi: 5, appDatabases: [] },
+      },
     },
   },
 };

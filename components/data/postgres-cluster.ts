@@ -1,0 +1,279 @@
+import * as kubernetes from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { allowEgress, allowIngress } from "../baseline/network-policy";
+import { PINNED_CHARTS } from "../charts/pinned-charts";
+
+export interface PostgresDatabase {
+  /** Database name. */
+  readonly name: string;
+  /** Role that owns it; gets a generated password in the Secret `<owner>-credentials`. */
+  readonly owner: string;
+}
+
+export interface PostgresBackupArgs {
+  /** Where base backups and WAL go, e.g. `s3://platform-postgres-backups/prod`. */
+  readonly destinationPath: string;
+  /** S3-compatible endpoint (MinIO, OSS); omit for AWS S3. */
+  readonly endpointURL?: string;
+  /** Secret in the cluster's namespace holding the object-store access key pair. */
+  readonly credentialsSecretName: string;
+  /** Key of the access key id in that Secret. Default `"accessKey"`. */
+  readonly accessKeyIdKey?: string;
+  /** Key of the secret access key in that Secret. Default `"secretKey"`. */
+  readonly secretAccessKeyKey?: string;
+  /** How long backups are kept. Default `"14d"`. */
+  readonly retention?: string;
+  /** Six-field cron (seconds first) of the base backup. Default `"0 0 3 * * *"` (03:00 daily). */
+  readonly schedule?: string;
+}
+
+export interface PostgresClusterArgs {
+  /** Existing namespace for the operator and the cluster. No default. */
+  readonly namespace: string;
+  /** PostgreSQL instances: 1, or 3 and more for synchronous replication across zones. Default `1`. */
+  readonly instances?: number;
+  /** Volume size per instance in GiB. Default `20`. */
+  readonly storageGi?: number;
+  /** PostgreSQL 16 image, pinned. Default `"ghcr.io/cloudnative-pg/postgresql:16.10"`. */
+  readonly imageName?: string;
+  /** Databases and their owners; the first is created at bootstrap, the rest right after. At least one. */
+  readonly databases: readonly PostgresDatabase[];
+  /** Continuous WAL archiving and scheduled base backups to object storage. Default: none. */
+  readonly backup?: PostgresBackupArgs;
+  /** Namespaces whose pods may connect on 5432. Default `[]`. */
+  readonly clientNamespaces?: readonly string[];
+  /** Let the operator create a PodMonitor (needs the Prometheus Operator CRDs). Default `false`. */
+  readonly podMonitor?: boolean;
+}
+
+const DEFAULT_IMAGE = "ghcr.io/cloudnative-pg/postgresql:16.10";
+const OPERATOR_PODS = { "app.kubernetes.io/name": "cloudnative-pg" };
+
+/**
+ * PostgreSQL 16 through the CloudNativePG operator (pinned chart): one instance, or a synchronous
+ * quorum spread over zones; owners with generated passwords (Pulumi secrets); WAL archiving and
+ * scheduled backups to object storage; network allows for clients, the operator and replication.
+ */
+export class PostgresCluster extends pulumi.ComponentResource {
+  public readonly clusterName: string;
+  /** Read-write service (the primary). */
+  public readonly host: string;
+  /** Read-only service (replicas; the primary when there are none). */
+  public readonly readOnlyHost: string;
+  public readonly port = 5432;
+  /** Secret name per owner role, each of type kubernetes.io/basic-auth. */
+  public readonly credentialsSecretNames: Readonly<Record<string, string>>;
+  public readonly databases: readonly PostgresDatabase[];
+
+  constructor(name: string, args: PostgresClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ai-platform:data:PostgresCluster", name, {}, opts);
+    const [first, ...rest] = args.databases;
+    if (!first) throw new Error(`${name}: at least one database is required`);
+    const instances = args.instances ?? 1;
+    if (instances === 2) throw new Error(`${name}: use 1 instance, or 3 or more for a synchronous quorum`);
+    if (args.backup?.retention !== undefined && !/^[1-9][0-9]*[dwm]$/.test(args.backup.retention)) {
+      throw new Error(`${name}: backup.retention must look like 14d, 4w or 3m`);
+    }
+    const namespace = args.namespace;
+    this.clusterName = name;
+    this.databases = args.databases;
+    this.host = `${name}-rw.${namespace}.svc.cluster.local`;
+    this.readOnlyHost = `${name}-${instances > 1 ? "ro" : "rw"}.${namespace}.svc.cluster.local`;
+
+    const pinned = PINNED_CHARTS.cloudnativePg;
+    const operator = new kubernetes.helm.v4.Chart(
+      `${name}-operator`,
+      {
+        chart: pinned.chart,
+        version: pinned.version,
+        repositoryOpts: { repo: pinned.repo },
+        namespace,
+        values: {
+          resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+          monitoring: { podMonitorEnabled: args.podMonitor ?? false },
+        },
+      },
+      { parent: this },
+    );
+
+    const owners = [...new Set(args.databases.map((database) => database.owner))];
+    const secrets = owners.map((owner) => {
+      const password = new random.RandomPassword(
+        `${name}-${owner}`,
+        { length: 32, special: false },
+        { parent: this },
+      );
+      return new kubernetes.core.v1.Secret(
+        `${name}-${owner}`,
+        {
+          metadata: { name: `${name}-${owner}-credentials`, namespace, labels: { "cnpg.io/reload": "true" } },
+          type: "kubernetes.io/basic-auth",
+          stringData: { username: owner, password: password.result },
+        },
+        { parent: this },
+      );
+    });
+    this.credentialsSecretNames = Object.fromEntries(
+      owners.map((owner) => [owner, `${name}-${owner}-credentials`]),
+    );
+
+    const backup = args.backup;
+    const cluster = new kubernetes.apiextensions.CustomResource(
+      `${name}-cluster`,
+      {
+        apiVersion: "postgresql.cnpg.io/v1",
+        kind: "Cluster",
+        metadata: { name, namespace },
+        spec: {
+          instances,
+          imageName: args.imageName ?? DEFAULT_IMAGE,
+          storage: { size: `${args.storageGi ?? 20}Gi` },
+          resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { memory: "2Gi" } },
+          enablePDB: instances > 1,
+          affinity: {
+            enablePodAntiAffinity: true,
+            topologyKey: "topology.kubernetes.io/zone",
+            podAntiAffinityType: "preferred",
+          },
+          postgresql: {
+            parameters: { max_connections: "200", shared_buffers: "128MB" },
+            ...(instances > 1
+              ? { synchronous: { method: "any", number: 1, dataDurability: "required" } }
+              : {}),
+          },
+          bootstrap: {
+            initdb: {
+              database: first.name,
+              owner: first.owner,
+              secret: { name: this.credentialsSecretNames[first.owner] },
+              // Roles are created without login here; managed.roles below gives them login and passwords.
+              postInitSQL: [
+                ...owners
+                  .filter((owner) => owner !== first.owner)
+                  .map((owner) => `CREATE ROLE "${owner}" NOLOGIN`),
+                ...rest.map((database) => `CREATE DATABASE "${database.name}" OWNER "${database.owner}"`),
+              ],
+            },
+          },
+          managed: {
+            roles: owners.map((owner) => ({
+              name: owner,
+              ensure: "present",
+              login: true,
+              passwordSecret: { name: this.credentialsSecretNames[owner] },
+            })),
+          },
+          monitoring: { enablePodMonitor: args.podMonitor ?? false },
+          ...(backup
+            ? {
+                backup: {
+                  retentionPolicy: backup.retention ?? "14d",
+                  barmanObjectStore: {
+                    destinationPath: backup.destinationPath,
+                    ...(backup.endpointURL ? { endpointURL: backup.endpointURL } : {}),
+                    s3Credentials: {
+                      accessKeyId: {
+                        name: backup.credentialsSecretName,
+                        key: backup.accessKeyIdKey ?? "accessKey",
+                      },
+                      secretAccessKey: {
+                        name: backup.credentialsSecretName,
+                        key: backup.secretAccessKeyKey ?? "secretKey",
+                      },
+                    },
+                    wal: { compression: "gzip" },
+                    data: { compression: "gzip" },
+                  },
+                },
+              }
+            : {}),
+        },
+      },
+      { parent: this, dependsOn: [operator, ...secrets] },
+    );
+    if (backup) {
+      new kubernetes.apiextensions.CustomResource(
+        `${name}-backup`,
+        {
+          apiVersion: "postgresql.cnpg.io/v1",
+          kind: "ScheduledBackup",
+          metadata: { name: `${name}-daily`, namespace },
+          spec: {
+            cluster: { name },
+            schedule: backup.schedule ?? "0 0 3 * * *",
+            backupOwnerReference: "self",
+            method: "barmanObjectStore",
+          },
+        },
+        { parent: this, dependsOn: [cluster] },
+      );
+    }
+
+    const instancePods = { "cnpg.io/cluster": name };
+    const policy = { parent: this };
+    allowIngress(
+      `${name}-clients`,
+      {
+        namespace,
+        podLabels: instancePods,
+        peers: [namespace, ...(args.clientNamespaces ?? [])].map((ns) => ({ namespace: ns })),
+        ports: [5432],
+      },
+      policy,
+    );
+    allowIngress(
+      `${name}-operator-to-instances`,
+      {
+        namespace,
+        podLabels: instancePods,
+        peers: [{ namespace, podLabels: OPERATOR_PODS }],
+        ports: [8000, 5432],
+      },
+      policy,
+    );
+    allowEgress(
+      `${name}-operator-egress`,
+      {
+        namespace,
+        podLabels: OPERATOR_PODS,
+        peers: [{ namespace, podLabels: instancePods }],
+        ports: [8000, 5432],
+      },
+      policy,
+    );
+    allowEgress(
+      `${name}-replication`,
+      {
+        namespace,
+        podLabels: instancePods,
+        peers: [{ namespace, podLabels: instancePods }],
+        ports: [5432, 8000],
+      },
+      policy,
+    );
+    // The operator and the instance manager in each pod talk to the Kubernetes API; instances also ship
+    // WAL to object storage, which may be a cloud endpoint (443) or in-cluster MinIO (9000).
+    allowEgress(
+      `${name}-kube-api`,
+      { namespace, podLabels: OPERATOR_PODS, peers: "anywhere", ports: [443, 6443] },
+      policy,
+    );
+    allowEgress(
+      `${name}-instance-egress`,
+      { namespace, podLabels: instancePods, peers: "anywhere", ports: [443, 6443, 9000] },
+      policy,
+    );
+    allowIngress(
+      `${name}-operator-webhook`,
+      { namespace, podLabels: OPERATOR_PODS, peers: "anywhere", ports: [9443] },
+      policy,
+    );
+
+    this.registerOutputs({
+      clusterName: this.clusterName,
+      host: this.host,
+      credentialsSecretNames: this.credentialsSecretNames,
+    });
+  }
+}
