@@ -60,6 +60,28 @@ export const platformSchema = z
         /** Databases for application teams, beside the platform's own (keycloak, llm_gateway). */
         appDatabases: z.array(z.strictObject({ name: sqlName, owner: sqlName })),
       }),
+      redis: z.strictObject({
+        /** `standalone`, or replication watched by Sentinel for failover. */
+        mode: z.enum(["standalone", "sentinel"]),
+        storageGi: z.number().int().min(1).max(1024),
+      }),
+      kafka: z.strictObject({
+        /** Combined controller+broker nodes: 1, or 3 and more. */
+        nodes: z
+          .number()
+          .int()
+          .min(1)
+          .max(9)
+          .refine((n) => n !== 2, "must be 1, or 3 or more"),
+        storageGi: z.number().int().min(1).max(16384),
+        topics: z.array(
+          z.strictObject({
+            name: z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, "must be a Kafka topic name"),
+            partitions: z.number().int().min(1).max(1000).optional(),
+            retentionHours: z.number().int().min(1).optional(),
+          }),
+        ),
+      }),
     }),
   })
   .superRefine((platform, ctx) => {

@@ -30,6 +30,8 @@ const ENVIRONMENT_DEFAULTS: Record<Environment, Defaults> = {
       data: {
         objectStorage: { provider: "minio", ...MINIO_IMAGES, mode: "standalone", storageGi: 50 },
         postgres: { instances: 1, storageGi: 20, appDatabases: [] },
+        redis: { mode: "standalone", storageGi: 8 },
+        kafka: { nodes: 1, storageGi: 20, topics: [] },
       },
     },
   },
@@ -41,6 +43,8 @@ const ENVIRONMENT_DEFAULTS: Record<Environment, Defaults> = {
       data: {
         objectStorage: { provider: "minio", ...MINIO_IMAGES, mode: "distributed", storageGi: 500 },
         postgres: { instances: 3, storageGi: 100, appDatabases: [] },
+        redis: { mode: "sentinel", storageGi: 16 },
+        kafka: { nodes: 3, storageGi: 200, topics: [] },
       },
     },
   },
@@ -54,6 +58,8 @@ const ENVIRONMENT_DEFAULTS: Record<Environment, Defaults> = {
       data: {
         objectStorage: { provider: "minio", ...MINIO_IMAGES, mode: "standalone", storageGi: 10 },
         postgres: { instances: 1, storageGi: 5, appDatabases: [] },
+        redis: { mode: "standalone", storageGi: 2 },
+        kafka: { nodes: 1, storageGi: 5, topics: [] },
       },
     },
   },

@@ -5,6 +5,7 @@ import { PlatformNamespace } from "../../components/baseline/platform-namespace"
 export const NAMESPACES = {
   ingress: "ingress",
   certManager: "cert-manager",
+  data: "data",
 } as const;
 
 export type PlatformNamespaces = { readonly [K in keyof typeof NAMESPACES]: PlatformNamespace };
@@ -18,5 +19,6 @@ export function createNamespaces(
   return {
     ingress: create(NAMESPACES.ingress),
     certManager: create(NAMESPACES.certManager),
+    data: create(NAMESPACES.data),
   };
 }

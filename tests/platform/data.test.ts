@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { ofType, single } from "../harness/queries";
+import { runStackFile } from "../harness/run-stack";
+
+const PG = "kubernetes:postgresql.cnpg.io/v1:Cluster";
+const KAFKA_POOL = "kubernetes:kafka.strimzi.io/v1:KafkaNodePool";
+const STATEFULSET = "kubernetes:apps/v1:StatefulSet";
+
+describe("data stores per environment", () => {
+  it("are small and single in dev", async () => {
+    const run = await runStackFile("dev");
+    expect(single(run, PG).inputs.spec.instances).toBe(1);
+    expect(single(run, KAFKA_POOL).inputs.spec.replicas).toBe(1);
+    const minio = ofType(run, STATEFULSET).find((s) => s.inputs.metadata.name === "minio");
+    expect(minio?.inputs.spec.replicas).toBe(1);
+  });
+
+  it("are replicated across zones and protected in prod", async () => {
+    const run = await runStackFile("prod");
+    const pg = single(run, PG);
+    expect(pg.inputs.spec).toMatchObject({
+      instances: 3,
+      storage: { size: "100Gi" },
+      postgresql: { synchronous: { number: 1 } },
+    });
+    expect(single(run, KAFKA_POOL).inputs.spec.replicas).toBe(3);
+    const minio = ofType(run, STATEFULSET).find((s) => s.inputs.metadata.name === "minio");
+    expect(minio?.inputs.spec.replicas).toBe(4);
+    for (const resource of [pg, single(run, KAFKA_POOL), minio])
+      expect(resource?.protect, resource?.type).toBe(true);
+  });
+
+  it("create the platform's databases and the application teams' from config", async () => {
+    const run = await runStackFile("dev", {
+      "ai-platform:platform": {
+        domain: "ai-dev.example.com",
+        tls: { acmeEmail: "ops@example.com" },
+        data: { postgres: { appDatabases: [{ name: "search", owner: "team_search" }] } },
+      },
+    });
+    const { initdb } = single(run, PG).inputs.spec.bootstrap;
+    expect(initdb.database).toBe("keycloak");
+    expect(initdb.postInitSQL).toEqual(
+      expect.arrayContaining([
+        'CREATE DATABASE "llm_gateway" OWNER "llm_gateway"',
+        'CREATE DATABASE "search" OWNER "team_search"',
+      ]),
+    );
+  });
+
+  it("back PostgreSQL up to the platform's object storage", async () => {
+    const run = await runStackFile("prod");
+    expect(single(run, PG).inputs.spec.backup.barmanObjectStore).toMatchObject({
+      destinationPath: "s3://postgres-backups/prod",
+      endpointURL: "http://minio.data.svc.cluster.local:9000",
+    });
+  });
+});
