@@ -21,6 +21,8 @@ export interface AllowArgs {
 
 function peerSelectors(peers: Peers) {
   if (peers === "anywhere") return [{ ipBlock: { cidr: "0.0.0.0/0" } }];
+  // An empty peer list would render as `from: []`, which Kubernetes reads as "from everywhere".
+  if (peers.length === 0) throw new Error('a NetworkPolicy allow needs at least one peer (or "anywhere")');
   return peers.map((peer) => ({
     namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": peer.namespace } },
     ...(peer.podLabels ? { podSelector: { matchLabels: { ...peer.podLabels } } } : {}),

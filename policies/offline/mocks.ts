@@ -11,12 +11,17 @@ const COMPUTED_OUTPUTS: Record<
   "alicloud:cs/managedKubernetes:ManagedKubernetes": (name) => ({ slbId: `lb-${name}` }),
   "alicloud:vpc/natGateway:NatGateway": (name) => ({ snatTableIds: `stb-${name}` }),
   "alicloud:ecs/eipAddress:EipAddress": () => ({ ipAddress: "198.51.100.10" }),
+  // A recognisable value, so tests can prove no generated password leaves a Secret in plain text.
+  "random:index/randomPassword:RandomPassword": (name) => ({ result: `${GENERATED_PASSWORD_PREFIX}${name}` }),
   "aws:eks/cluster:Cluster": (name, inputs) => ({
     endpoint: `https://${String(inputs.name ?? name)}.gr7.example.eks.amazonaws.com`,
     certificateAuthority: { data: "LS0tLS1CRUdJTi1DQS0tLS0t" },
     identities: [{ oidcs: [{ issuer: `https://oidc.eks.example.amazonaws.com/id/${name.toUpperCase()}` }] }],
   }),
 };
+
+/** Every generated password under the mocks starts with this. */
+export const GENERATED_PASSWORD_PREFIX = "mock-generated-password-";
 
 /** The fake ACK credential; tests look for it to prove it never leaves the program in plain text. */
 export const MOCK_ACK_KUBECONFIG =

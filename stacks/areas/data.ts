@@ -2,6 +2,7 @@ import type * as kubernetes from "@pulumi/kubernetes";
 import { allowEgress } from "../../components/baseline/network-policy";
 import { KafkaCluster } from "../../components/data/kafka-cluster";
 import { PostgresCluster } from "../../components/data/postgres-cluster";
+import { RedisStore } from "../../components/data/redis-store";
 import { MinioObjectStore } from "../../components/storage/minio-object-store";
 import type { PlatformConfig } from "../config";
 import type { PlatformNamespaces } from "./namespaces";
@@ -23,15 +24,17 @@ const CLIENTS = {
   postgres: ["identity", "ai"],
   objectStorage: ["data", "observability", "ai"],
   kafka: ["ai"],
+  redis: ["ai"],
 };
 
 export interface DataArea {
   readonly postgres: PostgresCluster;
   readonly kafka: KafkaCluster;
+  readonly redis: RedisStore;
   readonly objectStorage: MinioObjectStore;
 }
 
-/** Object storage, PostgreSQL and Kafka in the data namespace, sized by the environment profile. */
+/** Object storage, PostgreSQL, Redis and Kafka in the data namespace, sized by the environment profile. */
 export function deployData(
   config: PlatformConfig,
   namespaces: PlatformNamespaces,
@@ -83,6 +86,17 @@ export function deployData(
     opts,
   );
 
+  const redis = new RedisStore(
+    "redis",
+    {
+      namespace,
+      mode: settings.redis.mode,
+      storageGi: settings.redis.storageGi,
+      clientNamespaces: CLIENTS.redis,
+    },
+    opts,
+  );
+
   // PostgreSQL ships WAL and backups to MinIO in the same namespace.
   allowEgress(
     "postgres-to-object-storage",
@@ -99,5 +113,5 @@ export function deployData(
     },
     { parent: namespaces.data },
   );
-  return { postgres, kafka, objectStorage };
+  return { postgres, kafka, redis, objectStorage };
 }

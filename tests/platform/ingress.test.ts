@@ -13,7 +13,11 @@ describe("namespaces", () => {
   it("enforce Pod Security restricted and deny all traffic by default", async () => {
     const run = await runStackFile("prod");
     const namespaces = ofType(run, NAMESPACE);
-    expect(namespaces.map((ns) => ns.inputs.metadata.name).sort()).toEqual(["cert-manager", "data", "ingress"]);
+    expect(namespaces.map((ns) => ns.inputs.metadata.name).sort()).toEqual([
+      "cert-manager",
+      "data",
+      "ingress",
+    ]);
     for (const ns of namespaces) {
       expect(ns.inputs.metadata.labels).toMatchObject({
         "pod-security.kubernetes.io/enforce": "restricted",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isTaggable, REQUIRED_COST_TAGS } from "../../policies/lib/taggable";
-import { MOCK_ACK_KUBECONFIG } from "../../policies/offline/mocks";
+import { GENERATED_PASSWORD_PREFIX, MOCK_ACK_KUBECONFIG } from "../../policies/offline/mocks";
 import { readStackFile, STACK_NAMES } from "../../policies/offline/stack-files";
 import { ProgramFailed, runProgram, runStackFile, type StackRun } from "../harness/run-stack";
 
@@ -43,9 +43,11 @@ describe.each(STACK_NAMES)("stack %s", (stack) => {
     expect(orphans.map((resource) => `${resource.type} ${resource.name}`)).toEqual([]);
   });
 
-  it("never sends or exports the cluster credential in plain text", async () => {
+  it.each([
+    ["the cluster credential", "MOCK-PRIVATE-KEY"],
+    ["a generated password", GENERATED_PASSWORD_PREFIX],
+  ])("never sends or exports %s in plain text", async (_what, credential) => {
     const run = await render(stack);
-    const credential = "MOCK-PRIVATE-KEY";
     for (const resource of run.resources) {
       const plain = JSON.stringify(withoutPaths(resource.inputs, resource.secretInputs));
       expect(plain, `${resource.type} ${resource.name}`).not.toContain(credential);
@@ -54,6 +56,15 @@ describe.each(STACK_NAMES)("stack %s", (stack) => {
       if (!run.secretOutputs.includes(name))
         expect(JSON.stringify(value ?? null), name).not.toContain(credential);
     }
+  });
+
+  it("keeps generated passwords in Kubernetes Secrets only", async () => {
+    const run = await render(stack);
+    const holders = run.resources.filter((resource) =>
+      JSON.stringify(resource.inputs).includes(GENERATED_PASSWORD_PREFIX),
+    );
+    for (const holder of holders) expect(holder.type, holder.name).toBe("kubernetes:core/v1:Secret");
+    expect(holders.length).toBeGreaterThan(0);
   });
 });
 
