@@ -24,4 +24,5 @@ export const {
   nodePools,
   apiServerAclAttachCommand,
   publicHostnames,
+  dataStores,
 } = outputs;

@@ -1,5 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CONTRACT_VERSION } from "../packages/platform-outputs/src/contract";
+import {
+  CONTRACT_VERSION,
+  type PlatformOutputs as PlatformContract,
+} from "../packages/platform-outputs/src/contract";
+import { dataStoresOutput } from "./areas/data";
 import type { Cloud, Environment, PlatformConfig } from "./config";
 import type { ClusterPlatform } from "./platform";
 import type { PlatformServices } from "./platform-services";
@@ -30,6 +34,8 @@ export interface PlatformOutputs {
   readonly apiServerAclAttachCommand: pulumi.Output<string> | undefined;
   /** Public hostname per service (llm, mcp, agent, grafana, auth), served over HTTPS by the shared Gateway. */
   readonly publicHostnames: Readonly<Record<string, string>>;
+  /** Data-store coordinates; credentials only as `namespace/name` Secret references. */
+  readonly dataStores: PlatformContract["dataStores"];
 }
 
 export function platformOutputs(
@@ -51,5 +57,6 @@ export function platformOutputs(
       .apply((system) => ({ system, gpu: [...platform.gpuNodePoolNames] })),
     apiServerAclAttachCommand: platform.apiServerAclAttachCommand,
     publicHostnames: services.ingress.hostnames,
+    dataStores: dataStoresOutput(services.data),
   };
 }

@@ -7,7 +7,7 @@ import { PINNED_CHARTS } from "../charts/pinned-charts";
 export interface PostgresDatabase {
   /** Database name. */
   readonly name: string;
-  /** Role that owns it; gets a generated password in the Secret `<owner>-credentials`. */
+  /** Role that owns it; gets a generated password in the Secret `<cluster>-<owner>-credentials`. */
   readonly owner: string;
 }
 
@@ -47,6 +47,11 @@ export interface PostgresClusterArgs {
   readonly podMonitor?: boolean;
 }
 
+/** SQL role names may hold underscores; Kubernetes object names may not. */
+function credentialsSecretName(cluster: string, owner: string): string {
+  return `${cluster}-${owner.replace(/_/g, "-")}-credentials`;
+}
+
 const DEFAULT_IMAGE = "ghcr.io/cloudnative-pg/postgresql:16.10";
 const OPERATOR_PODS = { "app.kubernetes.io/name": "cloudnative-pg" };
 
@@ -64,6 +69,11 @@ export class PostgresCluster extends pulumi.ComponentResource {
   public readonly port = 5432;
   /** Secret name per owner role, each of type kubernetes.io/basic-auth. */
   public readonly credentialsSecretNames: Readonly<Record<string, string>>;
+  /**
+   * Password per owner role, as Pulumi secrets: for copying into a Secret in the consumer's namespace
+   * (Kubernetes Secrets cannot be referenced across namespaces).
+   */
+  public readonly passwords: Readonly<Record<string, pulumi.Output<string>>>;
   public readonly databases: readonly PostgresDatabase[];
 
   constructor(name: string, args: PostgresClusterArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -98,24 +108,27 @@ export class PostgresCluster extends pulumi.ComponentResource {
     );
 
     const owners = [...new Set(args.databases.map((database) => database.owner))];
+    const passwords: Record<string, pulumi.Output<string>> = {};
     const secrets = owners.map((owner) => {
       const password = new random.RandomPassword(
         `${name}-${owner}`,
         { length: 32, special: false },
         { parent: this },
       );
+      passwords[owner] = password.result;
       return new kubernetes.core.v1.Secret(
         `${name}-${owner}`,
         {
-          metadata: { name: `${name}-${owner}-credentials`, namespace, labels: { "cnpg.io/reload": "true" } },
+          metadata: { name: credentialsSecretName(name, owner), namespace, labels: { "cnpg.io/reload": "true" } },
           type: "kubernetes.io/basic-auth",
           stringData: { username: owner, password: password.result },
         },
         { parent: this },
       );
     });
+    this.passwords = passwords;
     this.credentialsSecretNames = Object.fromEntries(
-      owners.map((owner) => [owner, `${name}-${owner}-credentials`]),
+      owners.map((owner) => [owner, credentialsSecretName(name, owner)]),
     );
 
     const backup = args.backup;

@@ -120,6 +120,12 @@ export class MinioObjectStore extends pulumi.ComponentResource {
   /** Secret in `namespace` with keys accessKey, secretKey, MINIO_ROOT_USER, MINIO_ROOT_PASSWORD. */
   public readonly credentialsSecretName: string;
   public readonly buckets: readonly string[];
+  /**
+   * The access key pair, as Pulumi secrets: for copying into a Secret in a consumer's namespace
+   * (Kubernetes Secrets cannot be referenced across namespaces).
+   */
+  public readonly accessKeyId: pulumi.Output<string>;
+  public readonly secretAccessKey: pulumi.Output<string>;
 
   constructor(name: string, args: MinioObjectStoreArgs, opts?: pulumi.ComponentResourceOptions) {
     const { mode, replicas, storageGi } = resolveArgs(name, args);
@@ -143,6 +149,8 @@ export class MinioObjectStore extends pulumi.ComponentResource {
       { parent: this },
     );
     const user = pulumi.secret(ROOT_USER);
+    this.accessKeyId = user;
+    this.secretAccessKey = password.result;
     const secret = new kubernetes.core.v1.Secret(
       `${name}-root-credentials`,
       {

@@ -4,8 +4,11 @@ import { KafkaCluster } from "../../components/data/kafka-cluster";
 import { PostgresCluster } from "../../components/data/postgres-cluster";
 import { RedisStore } from "../../components/data/redis-store";
 import { MinioObjectStore } from "../../components/storage/minio-object-store";
+import type { PlatformOutputs } from "../../packages/platform-outputs/src/contract";
 import type { PlatformConfig } from "../config";
-import type { PlatformNamespaces } from "./namespaces";
+import { NAMESPACES, type PlatformNamespaces } from "./namespaces";
+
+const NAMESPACE_OF_DATA = NAMESPACES.data;
 
 /** Buckets the platform itself uses. */
 export const PLATFORM_BUCKETS = {
@@ -114,4 +117,38 @@ export function deployData(
     { parent: namespaces.data },
   );
   return { postgres, kafka, redis, objectStorage };
+}
+
+/** What application teams may rely on: hosts, ports, names and Secret references, never credentials. */
+export function dataStoresOutput(data: DataArea): NonNullable<PlatformOutputs["dataStores"]> {
+  const { postgres, redis, kafka, objectStorage } = data;
+  const namespace = NAMESPACE_OF_DATA;
+  return {
+    postgres: {
+      host: postgres.host,
+      readOnlyHost: postgres.readOnlyHost,
+      port: postgres.port,
+      databases: postgres.databases.map((database) => ({
+        ...database,
+        credentialsSecret: `${namespace}/${postgres.credentialsSecretNames[database.owner]}`,
+      })),
+    },
+    redis: {
+      mode: redis.mode,
+      host: redis.host,
+      port: redis.port,
+      ...(redis.sentinelMasterName ? { sentinelMasterName: redis.sentinelMasterName } : {}),
+      passwordSecret: `${namespace}/${redis.passwordSecretName}`,
+    },
+    kafka: {
+      bootstrapServers: kafka.bootstrapServers,
+      clusterCaSecret: `${namespace}/${kafka.clusterCaSecretName}`,
+      topics: [...kafka.topicNames],
+    },
+    objectStorage: {
+      endpoint: objectStorage.endpoint,
+      buckets: { ...PLATFORM_BUCKETS },
+      credentialsSecret: `${namespace}/${objectStorage.credentialsSecretName}`,
+    },
+  };
 }

@@ -4,7 +4,32 @@ import { z } from "zod";
  * The outputs contract of the ai-platform stack, version 1. Minor versions only add fields; a field is
  * never renamed, retyped or removed without a new major version (and a new schema beside this one).
  */
-export const CONTRACT_VERSION = "1.1";
+export const CONTRACT_VERSION = "1.2";
+
+/** `namespace/name` of a Kubernetes Secret holding credentials (the credentials themselves are never outputs). */
+const secretRef = z.string().regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, "must be namespace/name");
+
+const dataStoresSchema = z.object({
+  postgres: z.object({
+    host: z.string(),
+    readOnlyHost: z.string(),
+    port: z.number().int(),
+    databases: z.array(z.object({ name: z.string(), owner: z.string(), credentialsSecret: secretRef })),
+  }),
+  redis: z.object({
+    mode: z.enum(["standalone", "sentinel"]),
+    host: z.string(),
+    port: z.number().int(),
+    sentinelMasterName: z.string().optional(),
+    passwordSecret: secretRef,
+  }),
+  kafka: z.object({ bootstrapServers: z.string(), clusterCaSecret: secretRef, topics: z.array(z.string()) }),
+  objectStorage: z.object({
+    endpoint: z.string(),
+    buckets: z.record(z.string(), z.string()),
+    credentialsSecret: secretRef,
+  }),
+});
 
 export const platformOutputsSchema = z.object({
   /** `major.minor` of this contract the stack was deployed with. */
@@ -25,6 +50,8 @@ export const platformOutputsSchema = z.object({
   apiServerAclAttachCommand: z.string().optional(),
   /** Since 1.1: public hostname per service (llm, mcp, agent, grafana, auth), HTTPS on the shared Gateway. */
   publicHostnames: z.record(z.string(), z.string()).optional(),
+  /** Since 1.2: coordinates of the data stores; credentials as references to Secrets. */
+  dataStores: dataStoresSchema.optional(),
 });
 
 export type PlatformOutputs = z.infer<typeof platformOutputsSchema>;
