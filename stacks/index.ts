@@ -9,7 +9,7 @@ import { buildPlatformServices } from "./platform-services";
 
 const config = readPlatformConfig();
 const cluster = buildClusterPlatform(config);
-const services = buildPlatformServices(config, cluster.kubernetesProvider);
+const services = buildPlatformServices(config, cluster);
 const outputs = platformOutputs(config, cluster, services);
 
 export const {

@@ -2,6 +2,7 @@ import * as alicloud from "@pulumi/alicloud";
 import { AckCluster } from "../components/cluster/ack-cluster";
 import { AckGpuNodePool } from "../components/gpu/ack-gpu-node-pool";
 import { AlicloudNetwork } from "../components/network/alicloud-network";
+import { AlicloudVaultUnseal } from "../components/secrets/alicloud-vault-unseal";
 import type { ManagedClusterConfig } from "./config";
 import type { ClusterPlatform } from "./platform";
 
@@ -50,7 +51,16 @@ export function buildAlicloudPlatform(config: ManagedClusterConfig): ClusterPlat
       ),
   );
 
+  const unseal = new AlicloudVaultUnseal(`${name}-vault-unseal`, { tags }, opts);
+
   return {
+    vaultUnseal: {
+      type: "alicloudkms",
+      region: config.region,
+      kmsKeyId: unseal.kmsKeyId,
+      accessKeyId: unseal.accessKeyId,
+      accessKeySecret: unseal.accessKeySecret,
+    },
     clusterName: cluster.clusterName,
     clusterId: cluster.clusterId,
     kubeconfig: cluster.kubeconfig,

@@ -3,8 +3,10 @@ import { EksCluster } from "../components/cluster/eks-cluster";
 import { EksGpuNodePool } from "../components/gpu/eks-gpu-node-pool";
 import { NvidiaDevicePlugin } from "../components/gpu/nvidia-device-plugin";
 import { AwsNetwork } from "../components/network/aws-network";
+import { AwsVaultUnseal } from "../components/secrets/aws-vault-unseal";
+import { vaultFullname } from "../components/secrets/vault";
 import type { ManagedClusterConfig } from "./config";
-import type { ClusterPlatform } from "./platform";
+import { type ClusterPlatform, VAULT_IDENTITY } from "./platform";
 
 /** VPC, EKS cluster, GPU node groups and the NVIDIA device plugin on AWS. */
 export function buildAwsPlatform(config: ManagedClusterConfig): ClusterPlatform {
@@ -56,7 +58,25 @@ export function buildAwsPlatform(config: ManagedClusterConfig): ClusterPlatform 
     new NvidiaDevicePlugin(`${name}-nvidia-device-plugin`, {}, { providers: [cluster.provider] });
   }
 
+  const unseal = new AwsVaultUnseal(
+    `${name}-vault-unseal`,
+    {
+      oidcProviderArn: cluster.oidcProviderArn,
+      oidcIssuerUrl: cluster.oidcIssuerUrl,
+      namespace: VAULT_IDENTITY.namespace,
+      serviceAccount: vaultFullname(VAULT_IDENTITY.release),
+      tags,
+    },
+    opts,
+  );
+
   return {
+    vaultUnseal: {
+      type: "awskms",
+      region: config.region,
+      kmsKeyId: unseal.kmsKeyId,
+      roleArn: unseal.roleArn,
+    },
     clusterName: cluster.clusterName,
     clusterId: cluster.clusterArn,
     kubeconfig: cluster.kubeconfig,

@@ -38,6 +38,20 @@ export const platformSchema = z
       /** Envoy Gateway controller replicas. */
       controllerReplicas: z.number().int().min(1).max(5),
     }),
+    observability: z.strictObject({
+      prometheusRetention: z.string().regex(/^\d+[hdwy]$/, "must look like 2d or 15d"),
+      prometheusStorageGi: z.number().int().min(1).max(16384),
+      /** Prometheus and Alertmanager replicas. */
+      replicas: z.number().int().min(1).max(5),
+      logs: z.strictObject({
+        mode: z.enum(["single-binary", "simple-scalable"]),
+        retentionHours: z.number().int().min(1),
+      }),
+    }),
+    vector: z.strictObject({
+      mode: z.enum(["standalone", "cluster"]),
+      storageGi: z.number().int().min(1).max(16384),
+    }),
     data: z.strictObject({
       objectStorage: z.strictObject({
         /** In-cluster MinIO; the clouds' object storage follows in a later release. */

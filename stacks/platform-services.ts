@@ -1,23 +1,32 @@
-import type * as kubernetes from "@pulumi/kubernetes";
 import { type DataArea, deployData } from "./areas/data";
+import { deployIdentity, type IdentityArea } from "./areas/identity";
 import { deployIngress, type IngressArea } from "./areas/ingress";
 import { createNamespaces } from "./areas/namespaces";
+import { deployObservability, type ObservabilityArea } from "./areas/observability";
+import { deploySecrets, type SecretsArea } from "./areas/secrets";
+import { deployVector, type VectorArea } from "./areas/vector";
 import type { PlatformConfig } from "./config";
+import type { ClusterPlatform } from "./platform";
 
 /** What the platform services hand to the outputs and to later areas. */
 export interface PlatformServices {
   readonly ingress: IngressArea;
   readonly data: DataArea;
+  readonly identity: IdentityArea;
+  readonly observability: ObservabilityArea;
+  readonly vector: VectorArea;
+  readonly secrets: SecretsArea;
 }
 
 /** The services every environment runs on its cluster, area by area. */
-export function buildPlatformServices(
-  config: PlatformConfig,
-  provider: kubernetes.Provider,
-): PlatformServices {
+export function buildPlatformServices(config: PlatformConfig, cluster: ClusterPlatform): PlatformServices {
+  const provider = cluster.kubernetesProvider;
   const namespaces = createNamespaces(config.tags, provider);
-  return {
-    ingress: deployIngress(config, namespaces, provider),
-    data: deployData(config, namespaces, provider),
-  };
+  const ingress = deployIngress(config, namespaces, provider);
+  const data = deployData(config, namespaces, provider);
+  const identity = deployIdentity(config, namespaces, ingress, data, provider);
+  const observability = deployObservability(config, namespaces, ingress, identity, data, provider);
+  const vector = deployVector(config, namespaces, data, provider);
+  const secrets = deploySecrets(config, namespaces, cluster.vaultUnseal, provider);
+  return { ingress, data, identity, observability, vector, secrets };
 }

@@ -5,6 +5,25 @@ import { buildAlicloudPlatform } from "./platform-alicloud";
 import { buildAwsPlatform } from "./platform-aws";
 import { buildExistingPlatform } from "./platform-existing";
 
+/** The cloud's KMS key and credentials for Vault's auto-unseal (none on an existing cluster: Shamir). */
+export type CloudVaultUnseal =
+  | {
+      readonly type: "awskms";
+      readonly region: string;
+      readonly kmsKeyId: pulumi.Output<string>;
+      readonly roleArn: pulumi.Output<string>;
+    }
+  | {
+      readonly type: "alicloudkms";
+      readonly region: string;
+      readonly kmsKeyId: pulumi.Output<string>;
+      readonly accessKeyId: pulumi.Output<string>;
+      readonly accessKeySecret: pulumi.Output<string>;
+    };
+
+/** Where Vault runs, so the cloud layer can grant exactly its service account the KMS key. */
+export const VAULT_IDENTITY = { namespace: "secrets", release: "vault" } as const;
+
 /** What the cluster layer hands to everything deployed on it, whatever the cloud. */
 export interface ClusterPlatform {
   readonly clusterName: pulumi.Input<string>;
@@ -18,6 +37,7 @@ export interface ClusterPlatform {
   /** Set on ACK when the API server is public: the command attaching its CIDR whitelist. */
   readonly apiServerAclAttachCommand?: pulumi.Output<string>;
   readonly kubernetesProvider: kubernetes.Provider;
+  readonly vaultUnseal?: CloudVaultUnseal;
 }
 
 export function buildClusterPlatform(config: PlatformConfig): ClusterPlatform {

@@ -27,6 +27,13 @@ const ENVIRONMENT_DEFAULTS: Record<Environment, Defaults> = {
     platform: {
       tls: { issuer: "letsencrypt" },
       ingress: { gatewayClassName: "envoy-gateway", installEnvoyGateway: true, controllerReplicas: 1 },
+      observability: {
+        prometheusRetention: "3d",
+        prometheusStorageGi: 20,
+        replicas: 1,
+        logs: { mode: "single-binary", retentionHours: 72 },
+      },
+      vector: { mode: "standalone", storageGi: 20 },
       data: {
         objectStorage: { provider: "minio", ...MINIO_IMAGES, mode: "standalone", storageGi: 50 },
         postgres: { instances: 1, storageGi: 20, appDatabases: [] },
@@ -40,6 +47,13 @@ const ENVIRONMENT_DEFAULTS: Record<Environment, Defaults> = {
     platform: {
       tls: { issuer: "letsencrypt" },
       ingress: { gatewayClassName: "envoy-gateway", installEnvoyGateway: true, controllerReplicas: 2 },
+      observability: {
+        prometheusRetention: "15d",
+        prometheusStorageGi: 100,
+        replicas: 2,
+        logs: { mode: "simple-scalable", retentionHours: 720 },
+      },
+      vector: { mode: "cluster", storageGi: 100 },
       data: {
         objectStorage: { provider: "minio", ...MINIO_IMAGES, mode: "distributed", storageGi: 500 },
         postgres: { instances: 3, storageGi: 100, appDatabases: [] },
@@ -55,6 +69,13 @@ const ENVIRONMENT_DEFAULTS: Record<Environment, Defaults> = {
       domain: "ai.localhost",
       tls: { issuer: "self-signed" },
       ingress: { gatewayClassName: "envoy-gateway", installEnvoyGateway: true, controllerReplicas: 1 },
+      observability: {
+        prometheusRetention: "1d",
+        prometheusStorageGi: 5,
+        replicas: 1,
+        logs: { mode: "single-binary", retentionHours: 24 },
+      },
+      vector: { mode: "standalone", storageGi: 5 },
       data: {
         objectStorage: { provider: "minio", ...MINIO_IMAGES, mode: "standalone", storageGi: 10 },
         postgres: { instances: 1, storageGi: 5, appDatabases: [] },

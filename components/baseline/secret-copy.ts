@@ -11,5 +11,9 @@ export function secretCopy(
   values: Readonly<Record<string, pulumi.Input<string>>>,
   opts: pulumi.CustomResourceOptions,
 ): kubernetes.core.v1.Secret {
-  return new kubernetes.core.v1.Secret(name, { metadata: { name, namespace }, type: "Opaque", stringData: { ...values } }, opts);
+  return new kubernetes.core.v1.Secret(
+    name,
+    { metadata: { name, namespace }, type: "Opaque", stringData: { ...values } },
+    opts,
+  );
 }

@@ -119,7 +119,11 @@ export class PostgresCluster extends pulumi.ComponentResource {
       return new kubernetes.core.v1.Secret(
         `${name}-${owner}`,
         {
-          metadata: { name: credentialsSecretName(name, owner), namespace, labels: { "cnpg.io/reload": "true" } },
+          metadata: {
+            name: credentialsSecretName(name, owner),
+            namespace,
+            labels: { "cnpg.io/reload": "true" },
+          },
           type: "kubernetes.io/basic-auth",
           stringData: { username: owner, password: password.result },
         },

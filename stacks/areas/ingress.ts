@@ -20,6 +20,8 @@ export interface IngressArea {
   readonly hostnames: Readonly<Record<PublicService, string>>;
   readonly gatewayName: string;
   readonly gatewayNamespace: string;
+  /** cert-manager and the issuers: what needs certificates (e.g. webhooks) waits on it. */
+  readonly tls: PlatformTls;
 }
 
 /** Envoy Gateway, the shared HTTPS Gateway, cert-manager with the environment's issuer, and their network allows. */
@@ -49,7 +51,7 @@ export function deployIngress(
     { namespace: ingressNs, gatewayClassName: ingressSettings.gatewayClassName, hostnames },
     { ...opts, dependsOn: envoy ? [envoy, namespaces.ingress] : [namespaces.ingress] },
   );
-  new PlatformTls(
+  const platformTls = new PlatformTls(
     "tls",
     {
       namespace: namespaces.certManager.name,
@@ -129,5 +131,5 @@ export function deployIngress(
     certPolicy,
   );
 
-  return { hostnames, gatewayName: gateway.gatewayName, gatewayNamespace: ingressNs };
+  return { hostnames, gatewayName: gateway.gatewayName, gatewayNamespace: ingressNs, tls: platformTls };
 }

@@ -1,12 +1,28 @@
 import type * as kubernetes from "@pulumi/kubernetes";
-import { PlatformNamespace } from "../../components/baseline/platform-namespace";
+import { PlatformNamespace, type PlatformNamespaceArgs } from "../../components/baseline/platform-namespace";
 
-/** The platform's namespaces, one per area. All are Pod Security `restricted`. */
+/** The platform's namespaces, one per area. */
 export const NAMESPACES = {
   ingress: "ingress",
   certManager: "cert-manager",
   data: "data",
+  identity: "identity",
+  secrets: "secrets",
+  observability: "observability",
+  observabilityAgents: "observability-agents",
+  ai: "ai",
 } as const;
+
+/** Pod Security per namespace: restricted everywhere but where node agents must read the host. */
+const POD_SECURITY: Partial<
+  Record<keyof typeof NAMESPACES, Pick<PlatformNamespaceArgs, "podSecurity" | "podSecurityReason">>
+> = {
+  observabilityAgents: {
+    podSecurity: "privileged",
+    podSecurityReason:
+      "Grafana Alloy reads every pod's log files from the node through a read-only hostPath (/var/log); nothing else runs here.",
+  },
+};
 
 export type PlatformNamespaces = { readonly [K in keyof typeof NAMESPACES]: PlatformNamespace };
 
@@ -14,11 +30,10 @@ export function createNamespaces(
   labels: Readonly<Record<string, string>>,
   provider: kubernetes.Provider,
 ): PlatformNamespaces {
-  const create = (namespace: string) =>
-    new PlatformNamespace(namespace, { labels }, { providers: [provider] });
-  return {
-    ingress: create(NAMESPACES.ingress),
-    certManager: create(NAMESPACES.certManager),
-    data: create(NAMESPACES.data),
-  };
+  return Object.fromEntries(
+    (Object.keys(NAMESPACES) as (keyof typeof NAMESPACES)[]).map((key) => [
+      key,
+      new PlatformNamespace(NAMESPACES[key], { labels, ...POD_SECURITY[key] }, { providers: [provider] }),
+    ]),
+  ) as PlatformNamespaces;
 }

@@ -14,15 +14,23 @@ describe("namespaces", () => {
     const run = await runStackFile("prod");
     const namespaces = ofType(run, NAMESPACE);
     expect(namespaces.map((ns) => ns.inputs.metadata.name).sort()).toEqual([
+      "ai",
       "cert-manager",
       "data",
+      "identity",
       "ingress",
+      "observability",
+      "observability-agents",
+      "secrets",
     ]);
     for (const ns of namespaces) {
+      const privileged = ns.inputs.metadata.name === "observability-agents";
       expect(ns.inputs.metadata.labels).toMatchObject({
-        "pod-security.kubernetes.io/enforce": "restricted",
+        "pod-security.kubernetes.io/enforce": privileged ? "privileged" : "restricted",
         "cost-center": "rd-ai-prod",
       });
+      if (privileged)
+        expect(ns.inputs.metadata.annotations["ai-platform/pod-security-reason"]).toMatch(/hostPath/);
       const denies = ofType(run, NETWORK_POLICY).filter(
         (policy) =>
           policy.inputs.metadata.namespace === ns.inputs.metadata.name &&

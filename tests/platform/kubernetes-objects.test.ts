@@ -27,11 +27,15 @@ describe.each(STACK_NAMES)("Kubernetes objects of stack %s", (stack) => {
 
   it("each have a valid name (RFC 1123 subdomain), which the schemas do not check", async () => {
     const run = await runStackFile(stack);
-    const objects = run.resources.filter((r) => r.type.startsWith("kubernetes:") && !NOT_OBJECTS.some((p) => p.test(r.type)));
+    const objects = run.resources.filter(
+      (r) => r.type.startsWith("kubernetes:") && !NOT_OBJECTS.some((p) => p.test(r.type)),
+    );
     for (const object of objects) {
       const name = object.inputs.metadata?.name;
       if (name === undefined) continue; // auto-named by Pulumi, which always produces a valid name
-      expect(name, `${object.type} ${object.name}`).toMatch(/^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/);
+      expect(name, `${object.type} ${object.name}`).toMatch(
+        /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+      );
     }
   });
 

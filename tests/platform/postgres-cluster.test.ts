@@ -154,8 +154,9 @@ describe("PostgresCluster", () => {
     it(`passes the security pack's mandatory rules (${environment})`, async () => {
       run ??= await render(instances);
       const security = POLICY_PACKS.find((pack) => pack.pack === "security");
+      if (!security) throw new Error("no security pack");
       const violations = evaluatePack(
-        security!,
+        security,
         toResourceViews(run.resources),
         readPolicyConfig("security", "prod"),
       );

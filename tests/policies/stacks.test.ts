@@ -99,7 +99,7 @@ describe("deliberately broken stacks are each caught by the intended rule", () =
 
   it("a privileged pod in a namespace without a default-deny policy", async () => {
     const privileged = withSecurityContext({ privileged: true });
-    const namespace = resource("kubernetes:core/v1:Namespace", { metadata: { name: "ai" } });
+    const namespace = resource("kubernetes:core/v1:Namespace", { metadata: { name: "team-x" } });
     const found = await violationsOf("prod", {}, (run) => ({
       ...run,
       resources: [

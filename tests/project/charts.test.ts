@@ -4,6 +4,40 @@ import { STACK_NAMES } from "../../policies/offline/stack-files";
 import { referenceChartValues, referenceChartVersion, unknownValuesKeys } from "../harness/chart-reference";
 import { runStackFile } from "../harness/run-stack";
 
+/** Values that are Kubernetes API objects (security contexts, affinity, ...): validated by the API, not the chart. */
+const KUBERNETES_OBJECT_KEYS = [
+  "nodeSelector",
+  "podAnnotations",
+  "podLabels",
+  "extraEnv",
+  "resources",
+  "securityContext",
+  "podSecurityContext",
+  "containerSecurityContext",
+  "affinity",
+  "tolerations",
+  "topologySpreadConstraints",
+];
+
+/**
+ * Values the reference data cannot check, and why: subcharts whose values.yaml it does not hold, and
+ * keys a chart documents only in a comment. Each component's own test pins these lists down exactly.
+ */
+const UNCHECKABLE: Record<string, readonly string[]> = {
+  // Subcharts grafana, kube-state-metrics and prometheus-node-exporter; configSecret is a commented key.
+  "kube-prometheus-stack": [
+    "grafana.",
+    "kube-state-metrics.",
+    "prometheus-node-exporter.",
+    "alertmanager.alertmanagerSpec.configSecret",
+  ],
+  // Chart 7.3.0 needs bucketNames with S3 storage but shows it only in a comment.
+  loki: ["loki.storage.bucketNames"],
+};
+
+const checkable = (chart: string) => (path: string) =>
+  !(UNCHECKABLE[chart] ?? []).some((prefix) => path === prefix || path.startsWith(prefix));
+
 describe("pinned Helm charts", () => {
   it.each(Object.entries(PINNED_CHARTS))("%s is pinned to the reference release", (_key, pinned) => {
     expect(pinned.version).toBe(referenceChartVersion(chartName(pinned.chart)));
@@ -25,7 +59,12 @@ describe("pinned Helm charts", () => {
       )) {
         const name = chartName(chart.inputs.chart as string);
         expect(chart.inputs.version, name).toBe(referenceChartVersion(name));
-        expect(unknownValuesKeys(chart.inputs.values ?? {}, referenceChartValues(name)), name).toEqual([]);
+        const unknown = unknownValuesKeys(
+          chart.inputs.values ?? {},
+          referenceChartValues(name),
+          KUBERNETES_OBJECT_KEYS,
+        );
+        expect(unknown.filter(checkable(name)), name).toEqual([]);
       }
     },
   );

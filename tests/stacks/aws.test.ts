@@ -48,7 +48,7 @@ describe("prod on AWS (Pulumi.prod-aws.yaml)", () => {
   });
 
   it("encrypts Secrets with a rotating KMS key, logs the control plane and keeps the endpoint private", () => {
-    const key = single(run, T.kmsKey);
+    const key = byName(run, T.kmsKey, "aip-prod-aws-secrets");
     expect(key.inputs.enableKeyRotation).toBe(true);
     const { inputs } = single(run, T.cluster);
     expect(inputs.encryptionConfig).toEqual({
@@ -135,7 +135,7 @@ describe("prod on AWS (Pulumi.prod-aws.yaml)", () => {
     for (const resource of [
       single(run, T.vpc),
       single(run, T.cluster),
-      single(run, T.kmsKey),
+      ...ofType(run, T.kmsKey),
       ...ofType(run, T.nodeGroup),
     ]) {
       expect(resource.protect, `${resource.type} ${resource.name}`).toBe(true);

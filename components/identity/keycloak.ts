@@ -1,0 +1,422 @@
+import * as kubernetes from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { allowEgress, allowIngress } from "../baseline/network-policy";
+import type { PinnedChart } from "../charts/pinned-charts";
+import { zoneSpread } from "../common/topology";
+
+/** An OIDC client of the realm. Confidential unless `publicClient`; confidential ones get a generated secret. */
+export interface KeycloakClient {
+  /** Lower-case DNS label, e.g. `"grafana"`; also names the client's Secret. */
+  readonly clientId: string;
+  /** Allowed redirect URIs; none means no browser login (standard flow off). */
+  readonly redirectUris: readonly string[];
+  /** Browser or CLI client without a secret (PKCE S256 required). Default `false`. */
+  readonly publicClient?: boolean;
+}
+
+export interface KeycloakArgs {
+  /** Existing restricted namespace for Keycloak and its Secrets. No default. */
+  readonly namespace: string;
+  /** Keycloak pods; above 1 adds a PodDisruptionBudget, a zone spread and an Infinispan cluster. Default `1`. */
+  readonly replicas?: number;
+  /** Public hostname behind the Gateway's TLS termination, e.g. `"auth.ai.example.com"`. No default. */
+  readonly hostname: string;
+  /** The platform PostgreSQL; `credentialsSecretName` is a Secret in `namespace` the caller creates. No default. */
+  readonly database: {
+    readonly host: string;
+    readonly port: number;
+    readonly database: string;
+    readonly credentialsSecretName: string;
+    readonly usernameKey: string;
+    readonly passwordKey: string;
+  };
+  /** Realm imported at first start. Default `"ai-platform"`. */
+  readonly realm?: string;
+  /** OIDC clients of the realm. No default. */
+  readonly clients: readonly KeycloakClient[];
+  /** clientId → namespace that gets a Secret `<name>-client-<clientId>` with key `client-secret`. Default `{}`. */
+  readonly clientSecretNamespaces?: Readonly<Record<string, string>>;
+  /** HTTPRoute on the shared Gateway; its hostname must equal `hostname`. Default: no route. */
+  readonly route?: {
+    readonly hostname: string;
+    readonly gatewayName: string;
+    readonly gatewayNamespace: string;
+    readonly listenerName: string;
+  };
+  /** Keycloak image, pinned by tag or digest. Default `"quay.io/keycloak/keycloak:26.5.6"` (the chart's appVersion). */
+  readonly image?: string;
+}
+
+/** Not yet in PINNED_CHARTS (components/charts/pinned-charts.ts); it belongs there. */
+const KEYCLOAKX_CHART: PinnedChart = {
+  chart: "keycloakx",
+  version: "7.1.11",
+  repo: "https://codecentric.github.io/helm-charts",
+};
+export const KEYCLOAK_IMAGE = "quay.io/keycloak/keycloak:26.5.6";
+export const REALM_ROLES = ["platform-admin", "app-team"] as const;
+
+const HTTP_PORT = 8080;
+/** Keycloak's management interface: /health and /metrics. */
+const MANAGEMENT_PORT = 9000;
+/** JGroups unicast (7800) and FD_SOCK2 failure detection (7800 + 50000) of the jdbc-ping stack. */
+const JGROUPS_PORTS = [7800, 57800];
+const POSTGRES = { namespace: "data", podLabels: { "cnpg.io/cluster": "postgres" } };
+/** The PostgreSQL pods' port (NetworkPolicies match pod ports, whatever port the Service maps). */
+const POSTGRES_PORT = 5432;
+const IN_CLUSTER_CLIENTS = ["ai", "observability"];
+const METRICS_NAMESPACE = "observability";
+const ENVOY_PROXIES = {
+  "app.kubernetes.io/component": "proxy",
+  "app.kubernetes.io/managed-by": "envoy-gateway",
+};
+const ADMIN_USER = "admin";
+const RESOURCES = { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "2Gi" } };
+const RUNTIME_DEFAULT = { type: "RuntimeDefault" };
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** `image` as the chart takes it; throws unless pinned by a tag other than `latest`, or a digest. */
+export function chartImage(image: string): { repository: string; tag: string; digest: string } {
+  const [reference = "", digest = ""] = image.split("@");
+  const colon = reference.indexOf(":", reference.lastIndexOf("/") + 1);
+  const tag = colon === -1 ? "" : reference.slice(colon + 1);
+  if (!digest && (tag === "" || tag === "latest"))
+    throw new Error(`image "${image}" must be pinned by a version tag or digest`);
+  return { repository: colon === -1 ? reference : reference.slice(0, colon), tag, digest };
+}
+
+/** Chart values such as `extraEnv` are YAML list templates: one flow-style item per line. */
+const yamlList = (items: readonly object[]) => items.map((item) => `- ${JSON.stringify(item)}`).join("\n");
+
+const mapper = (name: string, protocolMapper: string, config: Record<string, string>) => ({
+  name,
+  protocol: "openid-connect",
+  protocolMapper,
+  consentRequired: false,
+  config,
+});
+
+/**
+ * The realm import: both realm roles and every client with two mappers, realm roles as a flat `roles`
+ * claim and the client's own id as audience. `secrets` holds confidential clients' secrets (Outputs).
+ */
+export function realmRepresentation(
+  realm: string,
+  clients: readonly KeycloakClient[],
+  secrets: Readonly<Record<string, pulumi.Input<string>>>,
+) {
+  return {
+    realm,
+    enabled: true,
+    sslRequired: "external",
+    registrationAllowed: false,
+    bruteForceProtected: true,
+    roles: { realm: REALM_ROLES.map((role) => ({ name: role })) },
+    clients: clients.map((client) => ({
+      clientId: client.clientId,
+      name: client.clientId,
+      enabled: true,
+      protocol: "openid-connect",
+      publicClient: client.publicClient ?? false,
+      ...(client.publicClient
+        ? {}
+        : { clientAuthenticatorType: "client-secret", secret: secrets[client.clientId] }),
+      serviceAccountsEnabled: !client.publicClient,
+      standardFlowEnabled: client.redirectUris.length > 0,
+      implicitFlowEnabled: false,
+      directAccessGrantsEnabled: false,
+      redirectUris: [...client.redirectUris],
+      webOrigins: ["+"],
+      attributes: {
+        "post.logout.redirect.uris": "+",
+        ...(client.publicClient ? { "pkce.code.challenge.method": "S256" } : {}),
+      },
+      protocolMappers: [
+        mapper("realm-roles", "oidc-usermodel-realm-role-mapper", {
+          "claim.name": "roles",
+          "jsonType.label": "String",
+          multivalued: "true",
+          "id.token.claim": "true",
+          "access.token.claim": "true",
+          "userinfo.token.claim": "true",
+          "introspection.token.claim": "true",
+        }),
+        mapper("audience", "oidc-audience-mapper", {
+          "included.client.audience": client.clientId,
+          "id.token.claim": "false",
+          "access.token.claim": "true",
+          "introspection.token.claim": "true",
+        }),
+      ],
+    })),
+  };
+}
+
+function checkArgs(name: string, args: KeycloakArgs, replicas: number, realm: string) {
+  if (!Number.isInteger(replicas) || replicas < 1)
+    throw new Error(`${name}: replicas must be a positive integer`);
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/.test(args.hostname))
+    throw new Error(`${name}: hostname "${args.hostname}" must be a bare DNS name (no scheme, port or path)`);
+  if (args.route && args.route.hostname !== args.hostname)
+    throw new Error(
+      `${name}: route.hostname "${args.route.hostname}" must equal hostname "${args.hostname}"`,
+    );
+  if (!/^[A-Za-z0-9_-]+$/.test(realm) || realm === "master")
+    throw new Error(`${name}: realm "${realm}" must be a simple name other than "master"`);
+  const ids = args.clients.map((client) => client.clientId);
+  for (const id of ids)
+    if (!DNS_LABEL.test(id)) throw new Error(`${name}: clientId "${id}" is not a DNS label`);
+  if (new Set(ids).size !== ids.length) throw new Error(`${name}: clients lists a clientId twice`);
+  for (const id of Object.keys(args.clientSecretNamespaces ?? {})) {
+    const client = args.clients.find((c) => c.clientId === id);
+    if (!client || client.publicClient)
+      throw new Error(`${name}: clientSecretNamespaces names "${id}", which is not a confidential client`);
+  }
+}
+
+/**
+ * Keycloak (codecentric keycloakx chart, official image) on the platform PostgreSQL, behind the shared
+ * Gateway. The realm, its roles and OIDC clients are imported at first start from a Secret (the JSON
+ * carries the generated client secrets); an existing realm is left as it is. Admin bootstrap credentials
+ * are generated into a Secret.
+ */
+export class Keycloak extends pulumi.ComponentResource {
+  /** `https://<hostname>/realms/<realm>`: what tokens carry as `iss`. */
+  public readonly issuerUrl: string;
+  /** `http://<name>-http.<namespace>.svc.cluster.local`, for JWKS and introspection inside the cluster. */
+  public readonly internalUrl: string;
+  public readonly realm: string;
+  /** clientId → Secret (key `client-secret`) in the namespace `clientSecretNamespaces` gave. */
+  public readonly clientSecretSecretNames: Readonly<Record<string, string>>;
+  /** Secret in `namespace` with keys `username` and `password` of the bootstrap admin. */
+  public readonly adminSecretName: string;
+
+  constructor(name: string, args: KeycloakArgs, opts?: pulumi.ComponentResourceOptions) {
+    const replicas = args.replicas ?? 1;
+    const realm = args.realm ?? "ai-platform";
+    const image = chartImage(args.image ?? KEYCLOAK_IMAGE);
+    checkArgs(name, args, replicas, realm);
+    super("ai-platform:identity:Keycloak", name, {}, opts);
+
+    const namespace = args.namespace;
+    const secretNamespaces = args.clientSecretNamespaces ?? {};
+    this.realm = realm;
+    this.issuerUrl = `https://${args.hostname}/realms/${realm}`;
+    this.internalUrl = `http://${name}-http.${namespace}.svc.cluster.local`;
+    this.adminSecretName = `${name}-admin`;
+    this.clientSecretSecretNames = Object.fromEntries(
+      Object.keys(secretNamespaces).map((id) => [id, `${name}-client-${id}`]),
+    );
+    /** The chart's selector labels, with the release named after the component. */
+    const pods = { "app.kubernetes.io/name": "keycloakx", "app.kubernetes.io/instance": name };
+
+    const adminPassword = new random.RandomPassword(
+      `${name}-admin`,
+      { length: 32, special: false },
+      { parent: this },
+    );
+    const adminSecret = new kubernetes.core.v1.Secret(
+      `${name}-admin`,
+      {
+        metadata: { name: this.adminSecretName, namespace },
+        type: "Opaque",
+        stringData: { username: pulumi.secret(ADMIN_USER), password: adminPassword.result },
+      },
+      { parent: this },
+    );
+
+    const clientSecrets: Record<string, pulumi.Output<string>> = {};
+    for (const client of args.clients.filter((c) => !c.publicClient)) {
+      clientSecrets[client.clientId] = new random.RandomPassword(
+        `${name}-client-${client.clientId}`,
+        { length: 40, special: false },
+        { parent: this },
+      ).result;
+    }
+    for (const [id, clientNamespace] of Object.entries(secretNamespaces)) {
+      const secretName = `${name}-client-${id}`;
+      new kubernetes.core.v1.Secret(
+        secretName,
+        {
+          metadata: { name: secretName, namespace: clientNamespace },
+          type: "Opaque",
+          stringData: { "client-secret": clientSecrets[id] as pulumi.Output<string> },
+        },
+        { parent: this },
+      );
+    }
+    const realmSecret = new kubernetes.core.v1.Secret(
+      `${name}-realm`,
+      {
+        metadata: { name: `${name}-realm`, namespace },
+        type: "Opaque",
+        stringData: {
+          "realm.json": pulumi.secret(
+            pulumi.jsonStringify(realmRepresentation(realm, args.clients, clientSecrets)),
+          ),
+        },
+      },
+      { parent: this },
+    );
+
+    const fromSecret = (variable: string, secretName: string, key: string) => ({
+      name: variable,
+      valueFrom: { secretKeyRef: { name: secretName, key } },
+    });
+    // One pod caches locally; several form an Infinispan cluster, discovering each other through the
+    // database (jdbc-ping; the chart's own "kubernetes" stack is deprecated in Keycloak 26).
+    const cache =
+      replicas > 1
+        ? [
+            { name: "KC_CACHE", value: "ispn" },
+            { name: "KC_CACHE_STACK", value: "jdbc-ping" },
+            {
+              name: "KC_CACHE_EMBEDDED_NETWORK_BIND_ADDRESS",
+              valueFrom: { fieldRef: { fieldPath: "status.podIP" } },
+            },
+          ]
+        : [{ name: "KC_CACHE", value: "local" }];
+    const env = [
+      // A full URL fixes the issuer's scheme and host; back-channel URLs follow the request (in-cluster).
+      { name: "KC_HOSTNAME", value: `https://${args.hostname}` },
+      { name: "KC_HOSTNAME_BACKCHANNEL_DYNAMIC", value: "true" },
+      fromSecret("KC_DB_USERNAME", args.database.credentialsSecretName, args.database.usernameKey),
+      fromSecret("KC_DB_PASSWORD", args.database.credentialsSecretName, args.database.passwordKey),
+      fromSecret("KC_BOOTSTRAP_ADMIN_USERNAME", this.adminSecretName, "username"),
+      fromSecret("KC_BOOTSTRAP_ADMIN_PASSWORD", this.adminSecretName, "password"),
+      ...cache,
+    ];
+
+    const chart = new kubernetes.helm.v4.Chart(
+      `${name}-chart`,
+      {
+        chart: KEYCLOAKX_CHART.chart,
+        version: KEYCLOAKX_CHART.version,
+        repositoryOpts: { repo: KEYCLOAKX_CHART.repo },
+        name,
+        namespace,
+        values: {
+          fullnameOverride: name,
+          replicas,
+          image,
+          args: ["start", "--import-realm"],
+          enableServiceLinks: false,
+          serviceAccount: { automountServiceAccountToken: false },
+          podSecurityContext: { fsGroup: 1000, runAsNonRoot: true, seccompProfile: RUNTIME_DEFAULT },
+          securityContext: {
+            runAsUser: 1000,
+            runAsNonRoot: true,
+            allowPrivilegeEscalation: false,
+            capabilities: { drop: ["ALL"] },
+            seccompProfile: RUNTIME_DEFAULT,
+          },
+          resources: RESOURCES,
+          // The chart's default affinity requires one node per pod; the zone spread below replaces it.
+          affinity: "",
+          topologySpreadConstraints: replicas > 1 ? yamlList(zoneSpread(pods)) : "",
+          podDisruptionBudget: replicas > 1 ? { maxUnavailable: 1 } : {},
+          database: {
+            vendor: "postgres",
+            hostname: args.database.host,
+            port: args.database.port,
+            database: args.database.database,
+          },
+          cache: { stack: "custom" },
+          // KC_PROXY_HEADERS: Envoy sets X-Forwarded-For/-Proto/-Host; plain HTTP behind the Gateway.
+          proxy: { enabled: true, mode: "xforwarded", http: { enabled: true } },
+          // Served at the root, so the issuer is https://<hostname>/realms/<realm>.
+          http: { relativePath: "/" },
+          health: { enabled: true },
+          metrics: { enabled: true },
+          serviceMonitor: { enabled: true, labels: { release: "kube-prometheus-stack" } },
+          extraEnv: yamlList(env),
+          extraVolumes: yamlList([
+            { name: "realm", secret: { secretName: `${name}-realm`, defaultMode: 0o440 } },
+          ]),
+          extraVolumeMounts: yamlList([
+            { name: "realm", mountPath: "/opt/keycloak/data/import", readOnly: true },
+          ]),
+        },
+      },
+      { parent: this, dependsOn: [adminSecret, realmSecret] },
+    );
+
+    if (args.route) {
+      new kubernetes.apiextensions.CustomResource(
+        `${name}-route`,
+        {
+          apiVersion: "gateway.networking.k8s.io/v1",
+          kind: "HTTPRoute",
+          metadata: { name, namespace },
+          spec: {
+            parentRefs: [
+              {
+                name: args.route.gatewayName,
+                namespace: args.route.gatewayNamespace,
+                sectionName: args.route.listenerName,
+              },
+            ],
+            hostnames: [args.route.hostname],
+            rules: [
+              {
+                matches: [{ path: { type: "PathPrefix", value: "/" } }],
+                backendRefs: [{ name: `${name}-http`, port: 80 }],
+              },
+            ],
+          },
+        },
+        { parent: this, dependsOn: [chart] },
+      );
+      allowIngress(
+        `${name}-from-gateway`,
+        {
+          namespace,
+          podLabels: pods,
+          peers: [{ namespace: args.route.gatewayNamespace, podLabels: ENVOY_PROXIES }],
+          ports: [HTTP_PORT],
+        },
+        { parent: this },
+      );
+    }
+    const policy = { parent: this };
+    allowIngress(
+      `${name}-in-cluster-clients`,
+      {
+        namespace,
+        podLabels: pods,
+        peers: IN_CLUSTER_CLIENTS.map((ns) => ({ namespace: ns })),
+        ports: [HTTP_PORT],
+      },
+      policy,
+    );
+    allowIngress(
+      `${name}-metrics`,
+      { namespace, podLabels: pods, peers: [{ namespace: METRICS_NAMESPACE }], ports: [MANAGEMENT_PORT] },
+      policy,
+    );
+    allowEgress(
+      `${name}-postgres`,
+      { namespace, podLabels: pods, peers: [POSTGRES], ports: [POSTGRES_PORT] },
+      policy,
+    );
+    if (replicas > 1) {
+      const peers = {
+        namespace,
+        podLabels: pods,
+        peers: [{ namespace, podLabels: pods }],
+        ports: JGROUPS_PORTS,
+      };
+      allowIngress(`${name}-cluster-in`, peers, policy);
+      allowEgress(`${name}-cluster-out`, peers, policy);
+    }
+
+    this.registerOutputs({
+      issuerUrl: this.issuerUrl,
+      internalUrl: this.internalUrl,
+      realm: this.realm,
+      clientSecretSecretNames: this.clientSecretSecretNames,
+      adminSecretName: this.adminSecretName,
+    });
+  }
+}

@@ -1,0 +1,102 @@
+import type * as kubernetes from "@pulumi/kubernetes";
+import { secretCopy } from "../../components/baseline/secret-copy";
+import { httpsListenerName } from "../../components/ingress/hostnames";
+import { LoggingStack } from "../../components/observability/logging-stack";
+import { MonitoringStack } from "../../components/observability/monitoring-stack";
+import type { PlatformConfig } from "../config";
+import { type DataArea, PLATFORM_BUCKETS } from "./data";
+import type { IdentityArea } from "./identity";
+import type { IngressArea } from "./ingress";
+import { NAMESPACES, type PlatformNamespaces } from "./namespaces";
+
+export interface ObservabilityArea {
+  readonly monitoring: MonitoringStack;
+  readonly logging: LoggingStack;
+}
+
+/**
+ * Prometheus, Alertmanager and Grafana (login through Keycloak), Loki on the platform's object storage
+ * and Grafana Alloy shipping every pod's logs to it; sized by the environment profile.
+ */
+export function deployObservability(
+  config: PlatformConfig,
+  namespaces: PlatformNamespaces,
+  ingress: IngressArea,
+  identity: IdentityArea,
+  data: DataArea,
+  provider: kubernetes.Provider,
+): ObservabilityArea {
+  const settings = config.platform.observability;
+  const { keycloak } = identity;
+  const grafanaSecret = keycloak.clientSecretSecretNames.grafana;
+  if (!grafanaSecret) throw new Error("Keycloak has no grafana client");
+  const monitoring = new MonitoringStack(
+    "monitoring",
+    {
+      namespace: namespaces.observability.name,
+      prometheusRetention: settings.prometheusRetention,
+      prometheusStorageGi: settings.prometheusStorageGi,
+      replicas: settings.replicas,
+      nodeExporterNamespace: namespaces.observabilityAgents.name,
+      scrapeNamespaces: [...Object.values(NAMESPACES), "kube-system"],
+      grafana: {
+        route: {
+          hostname: ingress.hostnames.grafana,
+          gatewayName: ingress.gatewayName,
+          gatewayNamespace: ingress.gatewayNamespace,
+          listenerName: httpsListenerName("grafana"),
+        },
+        oidc: {
+          issuerUrl: keycloak.issuerUrl,
+          clientId: "grafana",
+          clientSecretSecretName: grafanaSecret,
+          clientSecretKey: "client-secret",
+        },
+      },
+    },
+    // The operator's admission webhook takes its certificate from cert-manager.
+    {
+      providers: [provider],
+      dependsOn: [namespaces.observability, namespaces.observabilityAgents, ingress.tls, keycloak],
+    },
+  );
+
+  const namespace = namespaces.observability.name;
+  const { objectStorage } = data;
+  const credentials = secretCopy(
+    "loki-object-storage",
+    namespace,
+    { accessKey: objectStorage.accessKeyId, secretKey: objectStorage.secretAccessKey },
+    { parent: namespaces.observability },
+  );
+  const logging = new LoggingStack(
+    "logging",
+    {
+      namespace,
+      agentNamespace: namespaces.observabilityAgents.name,
+      mode: settings.logs.mode,
+      retentionHours: settings.logs.retentionHours,
+      objectStorage: {
+        endpoint: objectStorage.endpoint,
+        bucket: PLATFORM_BUCKETS.loki,
+        credentialsSecretName: "loki-object-storage",
+        accessKeyIdKey: "accessKey",
+        secretAccessKeyKey: "secretKey",
+        insecure: true,
+      },
+    },
+    // Its ServiceMonitor needs the Prometheus Operator's CRDs, which the monitoring stack installs.
+    {
+      providers: [provider],
+      protect: config.protect,
+      dependsOn: [
+        namespaces.observability,
+        namespaces.observabilityAgents,
+        credentials,
+        objectStorage,
+        monitoring,
+      ],
+    },
+  );
+  return { monitoring, logging };
+}

@@ -1,0 +1,444 @@
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { KEYCLOAK_IMAGE, Keycloak, type KeycloakArgs } from "../../components/identity/keycloak";
+import {
+  evaluatePack,
+  POLICY_PACKS,
+  readPolicyConfig,
+  toResourceViews,
+} from "../../policies/offline/evaluate";
+import { GENERATED_PASSWORD_PREFIX } from "../../policies/offline/mocks";
+import { referenceChartValues, referenceChartVersion, unknownValuesKeys } from "../harness/chart-reference";
+import { checkKubernetesObject } from "../harness/k8s-schemas";
+import { byName, ofType, single } from "../harness/queries";
+import { ProgramFailed, renderComponents, type StackRun } from "../harness/run-stack";
+
+const CHART = "kubernetes:helm.sh/v4:Chart";
+const SECRET = "kubernetes:core/v1:Secret";
+const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+const HTTP_ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
+const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
+
+const CLIENTS = [
+  { clientId: "grafana", redirectUris: ["https://grafana.ai.example.com/login/generic_oauth"] },
+  { clientId: "llm-gateway-admin", redirectUris: ["https://llm.ai.example.com/admin/*"], publicClient: true },
+  { clientId: "mcp-server", redirectUris: [] },
+  { clientId: "agent-service", redirectUris: ["https://agent.ai.example.com/callback"] },
+];
+const DEV: KeycloakArgs = {
+  namespace: "identity",
+  hostname: "auth.ai.example.com",
+  database: {
+    host: "postgres-rw.data.svc.cluster.local",
+    port: 5432,
+    database: "keycloak",
+    credentialsSecretName: "keycloak-db",
+    usernameKey: "username",
+    passwordKey: "password",
+  },
+  clients: CLIENTS,
+  clientSecretNamespaces: { grafana: "observability", "agent-service": "ai" },
+  route: {
+    hostname: "auth.ai.example.com",
+    gatewayName: "platform",
+    gatewayNamespace: "ingress",
+    listenerName: "https-auth",
+  },
+};
+const PROD: KeycloakArgs = { ...DEV, replicas: 2 };
+const POD_LABELS = { "app.kubernetes.io/name": "keycloakx", "app.kubernetes.io/instance": "keycloak" };
+
+async function render(args: KeycloakArgs): Promise<{ run: StackRun; keycloak: Keycloak }> {
+  let keycloak: Keycloak | undefined;
+  const run = await renderComponents(() => {
+    keycloak = new Keycloak("keycloak", args);
+  });
+  return { run, keycloak: keycloak as Keycloak };
+}
+
+/** What the mocked RandomPassword of that resource name returns. */
+const mockedPassword = (resourceName: string) => `${GENERATED_PASSWORD_PREFIX}${resourceName}`;
+const values = (run: StackRun) => single(run, CHART).inputs.values;
+const env = (run: StackRun): Record<string, any> =>
+  Object.fromEntries(parse(values(run).extraEnv).map((v: { name: string }) => [v.name, v]));
+const realmJson = (run: StackRun) =>
+  JSON.parse(byName(run, SECRET, "keycloak-realm").inputs.stringData["realm.json"]);
+const policy = (run: StackRun, name: string) =>
+  ofType(run, NETWORK_POLICY).find((p) => p.inputs.metadata.name === name)?.inputs.spec;
+const peerNamespaces = (peers: { namespaceSelector: { matchLabels: Record<string, string> } }[]) =>
+  peers.map((peer) => peer.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]);
+const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port }));
+
+describe("Keycloak", () => {
+  it("runs one pod with a local cache and no PodDisruptionBudget or spread in dev", async () => {
+    const { run } = await render(DEV);
+    const chart = single(run, CHART).inputs;
+    expect(chart).toMatchObject({
+      chart: "keycloakx",
+      version: referenceChartVersion("keycloakx"),
+      repositoryOpts: { repo: "https://codecentric.github.io/helm-charts" },
+      name: "keycloak",
+      namespace: "identity",
+    });
+    expect(values(run)).toMatchObject({
+      fullnameOverride: "keycloak",
+      replicas: 1,
+      image: { repository: "quay.io/keycloak/keycloak", tag: "26.5.6", digest: "" },
+      podDisruptionBudget: {},
+      topologySpreadConstraints: "",
+      affinity: "",
+      cache: { stack: "custom" },
+    });
+    // The default image is the chart's own appVersion.
+    const reference = referenceChartValues("keycloakx").image as { repository: string; tag: string };
+    expect(KEYCLOAK_IMAGE).toBe(`${reference.repository}:${reference.tag}`);
+    expect(env(run).KC_CACHE.value).toBe("local");
+    expect(env(run).KC_CACHE_STACK).toBeUndefined();
+    expect(policy(run, "keycloak-cluster-in")).toBeUndefined();
+    expect(policy(run, "keycloak-cluster-out")).toBeUndefined();
+  });
+
+  it("runs 2 pods spread over zones, with a PodDisruptionBudget and a jdbc-ping cluster, in prod", async () => {
+    const { run } = await render(PROD);
+    const prod = values(run);
+    expect(prod.replicas).toBe(2);
+    expect(prod.podDisruptionBudget).toEqual({ maxUnavailable: 1 });
+    const spread = parse(prod.topologySpreadConstraints);
+    expect(spread.map((c: { topologyKey: string }) => c.topologyKey)).toEqual([
+      "topology.kubernetes.io/zone",
+      "kubernetes.io/hostname",
+    ]);
+    for (const constraint of spread) expect(constraint.labelSelector.matchLabels).toEqual(POD_LABELS);
+    expect(env(run).KC_CACHE.value).toBe("ispn");
+    expect(env(run).KC_CACHE_STACK.value).toBe("jdbc-ping");
+    expect(env(run).KC_CACHE_EMBEDDED_NETWORK_BIND_ADDRESS.valueFrom).toEqual({
+      fieldRef: { fieldPath: "status.podIP" },
+    });
+    // Keycloak pods reach each other on the JGroups ports, both ways, and only each other.
+    for (const [name, direction] of [
+      ["keycloak-cluster-in", "ingress"],
+      ["keycloak-cluster-out", "egress"],
+    ] as const) {
+      const spec = policy(run, name);
+      expect(spec?.podSelector.matchLabels).toEqual(POD_LABELS);
+      const rule = spec?.[direction][0];
+      expect(rule.ports).toEqual(tcp(7800, 57800));
+      expect(direction === "ingress" ? rule.from : rule.to).toEqual([
+        {
+          namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "identity" } },
+          podSelector: { matchLabels: POD_LABELS },
+        },
+      ]);
+    }
+  });
+
+  it("trusts the Gateway's X-Forwarded headers and issues tokens for the public hostname", async () => {
+    const { run, keycloak } = await render(DEV);
+    expect(values(run)).toMatchObject({
+      proxy: { enabled: true, mode: "xforwarded", http: { enabled: true } },
+      http: { relativePath: "/" },
+      health: { enabled: true },
+      metrics: { enabled: true },
+      serviceMonitor: { enabled: true, labels: { release: "kube-prometheus-stack" } },
+    });
+    expect(env(run).KC_HOSTNAME.value).toBe("https://auth.ai.example.com");
+    expect(env(run).KC_HOSTNAME_BACKCHANNEL_DYNAMIC.value).toBe("true");
+    expect(keycloak.issuerUrl).toBe("https://auth.ai.example.com/realms/ai-platform");
+    expect(keycloak.internalUrl).toBe("http://keycloak-http.identity.svc.cluster.local");
+    expect(keycloak.realm).toBe("ai-platform");
+    const route = single(run, HTTP_ROUTE).inputs;
+    expect(route.metadata.namespace).toBe("identity");
+    expect(route.spec).toEqual({
+      parentRefs: [{ name: "platform", namespace: "ingress", sectionName: "https-auth" }],
+      hostnames: ["auth.ai.example.com"],
+      rules: [
+        {
+          matches: [{ path: { type: "PathPrefix", value: "/" } }],
+          backendRefs: [{ name: "keycloak-http", port: 80 }],
+        },
+      ],
+    });
+  });
+
+  it("connects to PostgreSQL with credentials from the caller's Secret, by reference only", async () => {
+    const { run } = await render(DEV);
+    expect(values(run).database).toEqual({
+      vendor: "postgres",
+      hostname: "postgres-rw.data.svc.cluster.local",
+      port: 5432,
+      database: "keycloak",
+    });
+    expect(env(run).KC_DB_USERNAME.valueFrom).toEqual({
+      secretKeyRef: { name: "keycloak-db", key: "username" },
+    });
+    expect(env(run).KC_DB_PASSWORD.valueFrom).toEqual({
+      secretKeyRef: { name: "keycloak-db", key: "password" },
+    });
+    for (const variable of Object.values(env(run))) {
+      if (/PASSWORD|USERNAME|SECRET/.test(variable.name))
+        expect(variable.value, variable.name).toBeUndefined();
+    }
+  });
+
+  it("bootstraps the admin from a generated Secret", async () => {
+    const { run, keycloak } = await render(DEV);
+    expect(keycloak.adminSecretName).toBe("keycloak-admin");
+    const admin = byName(run, SECRET, "keycloak-admin").inputs;
+    expect(admin.metadata).toEqual({ name: "keycloak-admin", namespace: "identity" });
+    expect(admin.stringData).toEqual({ username: "admin", password: mockedPassword("keycloak-admin") });
+    expect(env(run).KC_BOOTSTRAP_ADMIN_USERNAME.valueFrom).toEqual({
+      secretKeyRef: { name: "keycloak-admin", key: "username" },
+    });
+    expect(env(run).KC_BOOTSTRAP_ADMIN_PASSWORD.valueFrom).toEqual({
+      secretKeyRef: { name: "keycloak-admin", key: "password" },
+    });
+  });
+
+  it("imports a realm with every client, both roles, a roles mapper and an audience mapper per client", async () => {
+    const { run } = await render(DEV);
+    const realm = realmJson(run);
+    expect(realm.realm).toBe("ai-platform");
+    expect(realm.roles.realm.map((role: { name: string }) => role.name).sort()).toEqual([
+      "app-team",
+      "platform-admin",
+    ]);
+    expect(realm.clientScopes).toBeUndefined(); // keeps Keycloak's default scopes
+    expect(realm.clients.map((c: { clientId: string }) => c.clientId)).toEqual(
+      CLIENTS.map((c) => c.clientId),
+    );
+    for (const client of realm.clients) {
+      const mappers = Object.fromEntries(client.protocolMappers.map((m: { name: string }) => [m.name, m]));
+      expect(mappers["realm-roles"]).toMatchObject({
+        protocolMapper: "oidc-usermodel-realm-role-mapper",
+        config: { "claim.name": "roles", multivalued: "true", "access.token.claim": "true" },
+      });
+      expect(mappers.audience).toMatchObject({
+        protocolMapper: "oidc-audience-mapper",
+        config: { "included.client.audience": client.clientId, "access.token.claim": "true" },
+      });
+    }
+    const byId = Object.fromEntries(realm.clients.map((c: { clientId: string }) => [c.clientId, c]));
+    expect(byId.grafana).toMatchObject({
+      publicClient: false,
+      secret: mockedPassword("keycloak-client-grafana"),
+      redirectUris: CLIENTS[0]?.redirectUris,
+      standardFlowEnabled: true,
+    });
+    expect(byId["llm-gateway-admin"].publicClient).toBe(true);
+    expect(byId["llm-gateway-admin"].secret).toBeUndefined();
+    expect(byId["llm-gateway-admin"].attributes["pkce.code.challenge.method"]).toBe("S256");
+    expect(byId["mcp-server"]).toMatchObject({ standardFlowEnabled: false, secret: expect.any(String) });
+    // One generated secret per confidential client, plus the admin password.
+    expect(
+      ofType(run, RANDOM_PASSWORD)
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual([
+      "keycloak-admin",
+      "keycloak-client-agent-service",
+      "keycloak-client-grafana",
+      "keycloak-client-mcp-server",
+    ]);
+    // Mounted where Keycloak imports from, and imported at start.
+    expect(values(run).args).toEqual(["start", "--import-realm"]);
+    expect(parse(values(run).extraVolumes)).toEqual([
+      { name: "realm", secret: { secretName: "keycloak-realm", defaultMode: 0o440 } },
+    ]);
+    expect(parse(values(run).extraVolumeMounts)).toEqual([
+      { name: "realm", mountPath: "/opt/keycloak/data/import", readOnly: true },
+    ]);
+  });
+
+  it("hands each requested client secret to its namespace as client-secret", async () => {
+    const { run, keycloak } = await render(DEV);
+    expect(keycloak.clientSecretSecretNames).toEqual({
+      grafana: "keycloak-client-grafana",
+      "agent-service": "keycloak-client-agent-service",
+    });
+    for (const [id, namespace] of [
+      ["grafana", "observability"],
+      ["agent-service", "ai"],
+    ]) {
+      const secret = byName(run, SECRET, `keycloak-client-${id}`);
+      expect(secret.inputs.metadata).toEqual({ name: `keycloak-client-${id}`, namespace });
+      expect(secret.inputs.stringData).toEqual({ "client-secret": mockedPassword(`keycloak-client-${id}`) });
+      expect(secret.secretInputs).toContain("stringData");
+    }
+    expect(ofType(run, SECRET).map((s) => s.name)).not.toContain("keycloak-client-mcp-server");
+  });
+
+  it("runs restricted with requests and a memory limit", async () => {
+    const { run } = await render(PROD);
+    expect(values(run).securityContext).toEqual({
+      runAsUser: 1000,
+      runAsNonRoot: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ["ALL"] },
+      seccompProfile: { type: "RuntimeDefault" },
+    });
+    expect(values(run).podSecurityContext).toMatchObject({
+      runAsNonRoot: true,
+      seccompProfile: { type: "RuntimeDefault" },
+    });
+    expect(values(run).resources).toEqual({
+      requests: { cpu: "500m", memory: "1Gi" },
+      limits: { memory: "2Gi" },
+    });
+    expect(values(run).serviceAccount).toEqual({ automountServiceAccountToken: false });
+  });
+
+  it("admits the Envoy proxies, the ai and observability namespaces on 8080, metrics on 9000; egress to PostgreSQL", async () => {
+    const { run } = await render(DEV);
+    for (const name of ["keycloak-from-gateway", "keycloak-in-cluster-clients", "keycloak-metrics"])
+      expect(policy(run, name)?.podSelector.matchLabels, name).toEqual(POD_LABELS);
+    const gateway = policy(run, "keycloak-from-gateway")?.ingress[0];
+    expect(gateway.from).toEqual([
+      {
+        namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress" } },
+        podSelector: {
+          matchLabels: {
+            "app.kubernetes.io/component": "proxy",
+            "app.kubernetes.io/managed-by": "envoy-gateway",
+          },
+        },
+      },
+    ]);
+    expect(gateway.ports).toEqual(tcp(8080));
+    const clients = policy(run, "keycloak-in-cluster-clients")?.ingress[0];
+    expect(peerNamespaces(clients.from)).toEqual(["ai", "observability"]);
+    expect(clients.ports).toEqual(tcp(8080));
+    const metrics = policy(run, "keycloak-metrics")?.ingress[0];
+    expect(peerNamespaces(metrics.from)).toEqual(["observability"]);
+    expect(metrics.ports).toEqual(tcp(9000));
+    const postgres = policy(run, "keycloak-postgres");
+    expect(postgres?.policyTypes).toEqual(["Egress"]);
+    expect(postgres?.egress[0]).toEqual({
+      to: [
+        {
+          namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "data" } },
+          podSelector: { matchLabels: { "cnpg.io/cluster": "postgres" } },
+        },
+      ],
+      ports: tcp(5432),
+    });
+    // No route, no HTTPRoute and no opening for the proxies.
+    const internal = (await render({ ...DEV, route: undefined })).run;
+    expect(ofType(internal, HTTP_ROUTE)).toEqual([]);
+    expect(policy(internal, "keycloak-from-gateway")).toBeUndefined();
+  });
+
+  it("takes an image override pinned by tag or digest", async () => {
+    const tagged = (await render({ ...DEV, image: "registry.example.com/keycloak/keycloak:26.5.7" })).run;
+    expect(values(tagged).image).toEqual({
+      repository: "registry.example.com/keycloak/keycloak",
+      tag: "26.5.7",
+      digest: "",
+    });
+    const digest = `sha256:${"a".repeat(64)}`;
+    const pinned = (await render({ ...DEV, image: `quay.io/keycloak/keycloak:26.5.6@${digest}` })).run;
+    expect(values(pinned).image).toEqual({ repository: "quay.io/keycloak/keycloak", tag: "26.5.6", digest });
+  });
+
+  it.each([
+    [{ image: "quay.io/keycloak/keycloak" }, "must be pinned"],
+    [{ image: "quay.io/keycloak/keycloak:latest" }, "must be pinned"],
+    [{ replicas: 0 }, "replicas must be a positive integer"],
+    [{ hostname: "https://auth.ai.example.com" }, "must be a bare DNS name"],
+    [
+      { route: { ...(DEV.route as NonNullable<KeycloakArgs["route"]>), hostname: "other.example.com" } },
+      "must equal",
+    ],
+    [{ realm: "master" }, 'other than "master"'],
+    [{ clients: [...CLIENTS, { clientId: "grafana", redirectUris: [] }] }, "clientId twice"],
+    [{ clients: [{ clientId: "Grafana_UI", redirectUris: [] }] }, "is not a DNS label"],
+    [{ clientSecretNamespaces: { "llm-gateway-admin": "ai" } }, "not a confidential client"],
+    [{ clientSecretNamespaces: { unknown: "ai" } }, "not a confidential client"],
+  ] as const)("rejects %j before declaring anything", async (override, message) => {
+    const failure = await render({ ...DEV, ...override } as KeycloakArgs).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ProgramFailed);
+    expect(String((failure as ProgramFailed).cause)).toContain(message);
+    expect((failure as ProgramFailed).declared).toEqual([]);
+  });
+
+  describe.each([
+    ["dev", DEV],
+    ["prod", PROD],
+  ] as const)("%s shape", (_environment, args) => {
+    it("declares only valid Kubernetes objects and chart values the chart has", async () => {
+      const { run } = await render(args);
+      const objects = run.resources.filter(
+        (r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/"),
+      );
+      expect(objects.length).toBeGreaterThan(0);
+      for (const object of objects) {
+        const check = await checkKubernetesObject(object.type, object.inputs);
+        expect(check.validatedBy, `${object.type} ${object.name} has no schema`).toBeDefined();
+        expect(check.errors, `${object.type} ${object.name}`).toEqual([]);
+      }
+      // Security contexts are Kubernetes objects the chart passes through as they are.
+      const freeForm = ["nodeSelector", "podAnnotations", "podLabels", "extraEnv", "resources"];
+      expect(
+        unknownValuesKeys(values(run), referenceChartValues("keycloakx"), [
+          ...freeForm,
+          "securityContext",
+          "podSecurityContext",
+        ]),
+      ).toEqual([]);
+    });
+
+    it("never lets a client secret or the admin password out of Secrets in plain text", async () => {
+      const { run, keycloak } = await render(args);
+      const holders = run.resources.filter((r) =>
+        JSON.stringify(r.inputs).includes(GENERATED_PASSWORD_PREFIX),
+      );
+      expect(holders.map((r) => r.name).sort()).toEqual([
+        "keycloak-admin",
+        "keycloak-client-agent-service",
+        "keycloak-client-grafana",
+        "keycloak-realm",
+      ]);
+      for (const holder of holders) {
+        expect(holder.type, holder.name).toBe(SECRET);
+        expect(holder.secretInputs, holder.name).toContain("stringData");
+      }
+      for (const resource of run.resources) {
+        const plain = JSON.stringify(withoutPaths(resource.inputs, resource.secretInputs));
+        expect(plain, `${resource.type} ${resource.name}`).not.toContain(GENERATED_PASSWORD_PREFIX);
+      }
+      const fields = {
+        issuerUrl: keycloak.issuerUrl,
+        internalUrl: keycloak.internalUrl,
+        realm: keycloak.realm,
+        clientSecretSecretNames: keycloak.clientSecretSecretNames,
+        adminSecretName: keycloak.adminSecretName,
+      };
+      expect(JSON.stringify(fields)).not.toContain(GENERATED_PASSWORD_PREFIX);
+    });
+
+    it("passes the security pack's mandatory rules with the prod config", async () => {
+      const { run } = await render(args);
+      const security = POLICY_PACKS.find((pack) => pack.pack === "security");
+      if (!security) throw new Error("the security pack is missing");
+      const violations = evaluatePack(
+        security,
+        toResourceViews(run.resources),
+        readPolicyConfig("security", "prod"),
+      );
+      // No Namespace is declared, so k8s-namespace-default-deny has nothing to flag either.
+      expect(violations.filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
+    });
+  });
+});
+
+/** A copy of `value` without the given dotted paths (the inputs that were sent as secrets). */
+function withoutPaths(value: Record<string, unknown>, paths: readonly string[]): unknown {
+  const copy = structuredClone(value);
+  for (const path of paths) {
+    const keys = path.split(".");
+    const last = keys.pop() as string;
+    let target: any = copy;
+    for (const key of keys) target = target?.[key];
+    if (target) delete target[last];
+  }
+  return copy;
+}
