@@ -44,4 +44,39 @@ export const PINNED_CHARTS = {
     chart: "oci://quay.io/strimzi-helm/strimzi-kafka-operator",
     version: "1.2.0",
   },
+  keycloakx: {
+    chart: "keycloakx",
+    version: "7.1.11",
+    repo: "https://codecentric.github.io/helm-charts",
+  },
+  kubePrometheusStack: {
+    chart: "kube-prometheus-stack",
+    version: "88.5.3",
+    repo: "https://prometheus-community.github.io/helm-charts",
+  },
+  loki: {
+    chart: "loki",
+    version: "7.3.0",
+    repo: "https://grafana.github.io/helm-charts",
+  },
+  alloy: {
+    chart: "alloy",
+    version: "1.11.1",
+    repo: "https://grafana.github.io/helm-charts",
+  },
+  externalSecrets: {
+    chart: "external-secrets",
+    version: "2.9.0",
+    repo: "https://charts.external-secrets.io",
+  },
+  vault: {
+    chart: "vault",
+    version: "0.34.1",
+    repo: "https://helm.releases.hashicorp.com",
+  },
+  milvus: {
+    chart: "milvus",
+    version: "5.0.19",
+    repo: "https://zilliztech.github.io/milvus-helm",
+  },
 } as const satisfies Record<string, PinnedChart>;

@@ -2,7 +2,7 @@ import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { allowEgress, allowIngress } from "../baseline/network-policy";
-import type { PinnedChart } from "../charts/pinned-charts";
+import { PINNED_CHARTS } from "../charts/pinned-charts";
 import { zoneSpread } from "../common/topology";
 
 /** An OIDC client of the realm. Confidential unless `publicClient`; confidential ones get a generated secret. */
@@ -48,12 +48,6 @@ export interface KeycloakArgs {
   readonly image?: string;
 }
 
-/** Not yet in PINNED_CHARTS (components/charts/pinned-charts.ts); it belongs there. */
-const KEYCLOAKX_CHART: PinnedChart = {
-  chart: "keycloakx",
-  version: "7.1.11",
-  repo: "https://codecentric.github.io/helm-charts",
-};
 export const KEYCLOAK_IMAGE = "quay.io/keycloak/keycloak:26.5.6";
 export const REALM_ROLES = ["platform-admin", "app-team"] as const;
 
@@ -291,9 +285,9 @@ export class Keycloak extends pulumi.ComponentResource {
     const chart = new kubernetes.helm.v4.Chart(
       `${name}-chart`,
       {
-        chart: KEYCLOAKX_CHART.chart,
-        version: KEYCLOAKX_CHART.version,
-        repositoryOpts: { repo: KEYCLOAKX_CHART.repo },
+        chart: PINNED_CHARTS.keycloakx.chart,
+        version: PINNED_CHARTS.keycloakx.version,
+        repositoryOpts: { repo: PINNED_CHARTS.keycloakx.repo },
         name,
         namespace,
         values: {

@@ -1,7 +1,7 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { allowEgress, allowIngress, type Peers } from "../baseline/network-policy";
-import type { PinnedChart } from "../charts/pinned-charts";
+import { PINNED_CHARTS } from "../charts/pinned-charts";
 import { zoneSpread } from "../common/topology";
 import { GPU_TAINT } from "../nodepool/gpu-scheduling";
 
@@ -60,18 +60,6 @@ export interface LoggingStackArgs {
     readonly configReloader?: string;
   };
 }
-
-/** Not yet in PINNED_CHARTS (components/charts/pinned-charts.ts); they belong there. */
-const LOKI_CHART: PinnedChart = {
-  chart: "loki",
-  version: "7.3.0",
-  repo: "https://grafana.github.io/helm-charts",
-};
-const ALLOY_CHART: PinnedChart = {
-  chart: "alloy",
-  version: "1.11.1",
-  repo: "https://grafana.github.io/helm-charts",
-};
 
 /** The chart's appVersion (its values.yaml still says 3.6.11). */
 export const LOKI_IMAGE = "docker.io/grafana/loki:3.6.12";
@@ -341,9 +329,9 @@ export class LoggingStack extends pulumi.ComponentResource {
       `${name}-loki`,
       {
         name: loki,
-        chart: LOKI_CHART.chart,
-        version: LOKI_CHART.version,
-        repositoryOpts: { repo: LOKI_CHART.repo },
+        chart: PINNED_CHARTS.loki.chart,
+        version: PINNED_CHARTS.loki.version,
+        repositoryOpts: { repo: PINNED_CHARTS.loki.repo },
         namespace,
         values: {
           deploymentMode: scalable ? "SimpleScalable" : "SingleBinary",
@@ -448,9 +436,9 @@ export class LoggingStack extends pulumi.ComponentResource {
       `${name}-alloy`,
       {
         name: alloy,
-        chart: ALLOY_CHART.chart,
-        version: ALLOY_CHART.version,
-        repositoryOpts: { repo: ALLOY_CHART.repo },
+        chart: PINNED_CHARTS.alloy.chart,
+        version: PINNED_CHARTS.alloy.version,
+        repositoryOpts: { repo: PINNED_CHARTS.alloy.repo },
         namespace: agentNamespace,
         values: {
           fullnameOverride: alloy,

@@ -2,7 +2,7 @@ import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { allowEgress, allowIngress } from "../baseline/network-policy";
-import type { PinnedChart } from "../charts/pinned-charts";
+import { PINNED_CHARTS } from "../charts/pinned-charts";
 import { zoneSpread } from "../common/topology";
 
 export interface GrafanaRouteArgs {
@@ -79,13 +79,6 @@ export const DEFAULT_SCRAPE_NAMESPACES = [
   "ai",
   "kube-system",
 ] as const;
-
-/** Should move into PINNED_CHARTS (as `kubePrometheusStack`); declared here until that file has it. */
-const KUBE_PROMETHEUS_STACK: PinnedChart = {
-  chart: "kube-prometheus-stack",
-  version: "88.5.3",
-  repo: "https://prometheus-community.github.io/helm-charts",
-};
 
 /** The Helm release name: fixed, since the chart labels its own monitors `release: <release name>`. */
 const RELEASE = "kube-prometheus-stack";
@@ -399,7 +392,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const pinned = KUBE_PROMETHEUS_STACK;
+    const pinned = PINNED_CHARTS.kubePrometheusStack;
     this.chart = new kubernetes.helm.v4.Chart(
       `${name}-chart`,
       {

@@ -1,15 +1,8 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { allowEgress, allowIngress, type Peers } from "../baseline/network-policy";
-import type { PinnedChart } from "../charts/pinned-charts";
+import { PINNED_CHARTS } from "../charts/pinned-charts";
 import { zoneSpread } from "../common/topology";
-
-/** external-secrets/external-secrets chart at the reference data's release. To move into PINNED_CHARTS. */
-const EXTERNAL_SECRETS_CHART: PinnedChart = {
-  chart: "external-secrets",
-  version: "2.9.0",
-  repo: "https://charts.external-secrets.io",
-};
 
 /** The Vault the ClusterSecretStore reads from. */
 export interface ExternalSecretsVault {
@@ -149,9 +142,9 @@ export class ExternalSecrets extends pulumi.ComponentResource {
     const chart = new kubernetes.helm.v4.Chart(
       `${name}-chart`,
       {
-        chart: EXTERNAL_SECRETS_CHART.chart,
-        version: EXTERNAL_SECRETS_CHART.version,
-        repositoryOpts: { repo: EXTERNAL_SECRETS_CHART.repo },
+        chart: PINNED_CHARTS.externalSecrets.chart,
+        version: PINNED_CHARTS.externalSecrets.version,
+        repositoryOpts: { repo: PINNED_CHARTS.externalSecrets.repo },
         name,
         namespace,
         values: {

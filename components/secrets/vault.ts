@@ -1,15 +1,8 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { allowEgress, allowIngress, type Peers } from "../baseline/network-policy";
-import type { PinnedChart } from "../charts/pinned-charts";
+import { PINNED_CHARTS } from "../charts/pinned-charts";
 import { zoneSpread } from "../common/topology";
-
-/** hashicorp/vault-helm at the reference data's release. To move into PINNED_CHARTS. */
-const VAULT_CHART: PinnedChart = {
-  chart: "vault",
-  version: "0.34.1",
-  repo: "https://helm.releases.hashicorp.com",
-};
 
 export type VaultMode = "standalone" | "ha";
 
@@ -278,9 +271,9 @@ export class Vault extends pulumi.ComponentResource {
     new kubernetes.helm.v4.Chart(
       `${name}-chart`,
       {
-        chart: VAULT_CHART.chart,
-        version: VAULT_CHART.version,
-        repositoryOpts: { repo: VAULT_CHART.repo },
+        chart: PINNED_CHARTS.vault.chart,
+        version: PINNED_CHARTS.vault.version,
+        repositoryOpts: { repo: PINNED_CHARTS.vault.repo },
         name,
         namespace,
         values: {

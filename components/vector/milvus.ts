@@ -2,7 +2,7 @@ import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { allowEgress, allowIngress, type Peers } from "../baseline/network-policy";
-import type { PinnedChart } from "../charts/pinned-charts";
+import { PINNED_CHARTS } from "../charts/pinned-charts";
 import { zoneSpread } from "../common/topology";
 
 export type MilvusMode = "standalone" | "cluster";
@@ -61,12 +61,6 @@ export interface MilvusArgs {
   readonly etcdImage?: string;
 }
 
-/** The milvus-helm release this component is written against; belongs in PINNED_CHARTS. */
-export const MILVUS_CHART: PinnedChart = {
-  chart: "milvus",
-  version: "5.0.19",
-  repo: "https://zilliztech.github.io/milvus-helm",
-};
 export const MILVUS_IMAGE = "milvusdb/milvus:v2.6.15";
 /** etcd 3.5, the line Milvus 2.6 is tested with (its chart bundles a 3.5.25 build). */
 export const ETCD_IMAGE = "quay.io/coreos/etcd:v3.5.25";
@@ -234,9 +228,9 @@ export class Milvus extends pulumi.ComponentResource {
       `${name}-chart`,
       {
         name,
-        chart: MILVUS_CHART.chart,
-        version: MILVUS_CHART.version,
-        repositoryOpts: { repo: MILVUS_CHART.repo },
+        chart: PINNED_CHARTS.milvus.chart,
+        version: PINNED_CHARTS.milvus.version,
+        repositoryOpts: { repo: PINNED_CHARTS.milvus.repo },
         namespace,
         values: chartValues(name, args, resolved, etcd.endpoints, this.credentialsSecretName),
       },

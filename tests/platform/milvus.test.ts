@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { PINNED_CHARTS } from "../../components/charts/pinned-charts";
 import {
   ETCD_IMAGE,
-  MILVUS_CHART,
   MILVUS_IMAGE,
   Milvus,
   type MilvusArgs,
@@ -308,7 +308,7 @@ describe("Milvus", () => {
       repositoryOpts: { repo: "https://zilliztech.github.io/milvus-helm" },
       namespace: "ai",
     });
-    expect(MILVUS_CHART.version).toBe(referenceChartVersion("milvus"));
+    expect(PINNED_CHARTS.milvus.version).toBe(referenceChartVersion("milvus"));
     expect(chart.values.fullnameOverride).toBe("milvus");
     expect(chart.values.service).toEqual({ type: "ClusterIP" });
   });
