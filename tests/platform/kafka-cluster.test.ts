@@ -5,13 +5,8 @@ import {
   KafkaCluster,
   type KafkaClusterArgs,
 } from "../../components/data/kafka-cluster";
-import {
-  evaluatePack,
-  POLICY_PACKS,
-  readPolicyConfig,
-  toResourceViews,
-} from "../../policies/offline/evaluate";
 import { referenceChartValues, referenceChartVersion, unknownValuesKeys } from "../harness/chart-reference";
+import { securityViolations } from "../harness/component-checks";
 import { checkKubernetesObject } from "../harness/k8s-schemas";
 import { byName, ofType, single } from "../harness/queries";
 import { renderComponents, type StackRun } from "../harness/run-stack";
@@ -259,13 +254,7 @@ describe("KafkaCluster", () => {
 
     it(`passes the security pack's mandatory rules with the prod config (${environment})`, async () => {
       const run = await render(args);
-      const security = POLICY_PACKS.find((pack) => pack.pack === "security");
-      if (!security) throw new Error("no security pack");
-      const violations = evaluatePack(
-        security,
-        toResourceViews(run.resources),
-        readPolicyConfig("security", "prod"),
-      );
+      const violations = securityViolations(run);
       expect(violations.filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
     });
   });

@@ -15,12 +15,6 @@ import {
   type LoggingStackArgs,
   s3Endpoint,
 } from "../../components/observability/logging-stack";
-import {
-  evaluatePack,
-  POLICY_PACKS,
-  readPolicyConfig,
-  toResourceViews,
-} from "../../policies/offline/evaluate";
 import { GENERATED_PASSWORD_PREFIX } from "../../policies/offline/mocks";
 import {
   REFERENCE_ROOT,
@@ -28,6 +22,7 @@ import {
   referenceChartVersion,
   unknownValuesKeys,
 } from "../harness/chart-reference";
+import { securityViolations } from "../harness/component-checks";
 import { checkKubernetesObject } from "../harness/k8s-schemas";
 import { byName, descendantsOf, ofType, single } from "../harness/queries";
 import { ProgramFailed, renderComponents, type StackRun } from "../harness/run-stack";
@@ -598,13 +593,7 @@ describe("LoggingStack", () => {
 
     it("passes the security pack's mandatory rules with the prod config", async () => {
       const { run } = await render(args);
-      const security = POLICY_PACKS.find((pack) => pack.pack === "security");
-      if (!security) throw new Error("the security pack is missing");
-      const violations = evaluatePack(
-        security,
-        toResourceViews(run.resources),
-        readPolicyConfig("security", "prod"),
-      );
+      const violations = securityViolations(run);
       // No Namespace is declared, so k8s-namespace-default-deny has nothing to flag either.
       expect(violations.filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
     });

@@ -8,14 +8,9 @@ import {
   type MilvusArgs,
   type MilvusObjectStorage,
 } from "../../components/vector/milvus";
-import {
-  evaluatePack,
-  POLICY_PACKS,
-  readPolicyConfig,
-  toResourceViews,
-} from "../../policies/offline/evaluate";
 import { GENERATED_PASSWORD_PREFIX } from "../../policies/offline/mocks";
 import { referenceChartValues, referenceChartVersion, unknownValuesKeys } from "../harness/chart-reference";
+import { securityViolations, withoutPaths } from "../harness/component-checks";
 import { checkKubernetesObject } from "../harness/k8s-schemas";
 import { byName, descendantsOf, ofType, single } from "../harness/queries";
 import { ProgramFailed, renderComponents, type StackRun } from "../harness/run-stack";
@@ -99,19 +94,6 @@ const componentBlocks = (values: any) =>
   values.cluster.enabled
     ? Object.keys(CLUSTER_COMPONENTS).map((key) => [key, values[key]] as const)
     : [["standalone", values.standalone] as const];
-
-/** A copy of `value` without the given dotted paths (the inputs that were sent as secrets). */
-function withoutPaths(value: Record<string, unknown>, paths: readonly string[]): unknown {
-  const copy = structuredClone(value);
-  for (const path of paths) {
-    const keys = path.split(".");
-    const last = keys.pop() as string;
-    let target: any = copy;
-    for (const key of keys) target = target?.[key];
-    if (target) delete target[last];
-  }
-  return copy;
-}
 
 /** Every image a value tree names: `image` strings and `repository` fields of image blocks. */
 function imagesIn(value: unknown): string[] {
@@ -546,13 +528,7 @@ describe("Milvus", () => {
 
     it("passes the security pack's mandatory rules with the prod configuration", async () => {
       const { run } = await render(args);
-      const [security] = POLICY_PACKS.filter((pack) => pack.pack === "security");
-      expect(security).toBeDefined();
-      const violations = evaluatePack(
-        security as (typeof POLICY_PACKS)[number],
-        toResourceViews(run.resources),
-        readPolicyConfig("security", "prod"),
-      );
+      const violations = securityViolations(run);
       // The namespace is the caller's (it brings the default-deny); this component declares none.
       const mandatory = violations.filter(
         (v) => v.enforcementLevel === "mandatory" && v.rule !== "k8s-namespace-default-deny",

@@ -5,12 +5,7 @@ import {
   MinioObjectStore,
   type MinioObjectStoreArgs,
 } from "../../components/storage/minio-object-store";
-import {
-  evaluatePack,
-  POLICY_PACKS,
-  readPolicyConfig,
-  toResourceViews,
-} from "../../policies/offline/evaluate";
+import { securityViolations, withoutPaths } from "../harness/component-checks";
 import { checkKubernetesObject } from "../harness/k8s-schemas";
 import { byName, ofType, single } from "../harness/queries";
 import { ProgramFailed, renderComponents, type StackRun } from "../harness/run-stack";
@@ -290,28 +285,9 @@ describe("MinioObjectStore", () => {
 
     it("passes the security pack's mandatory rules with the prod config", async () => {
       const { run } = await render(args);
-      const security = POLICY_PACKS.find((pack) => pack.pack === "security");
-      if (!security) throw new Error("the security pack is missing");
-      const violations = evaluatePack(
-        security,
-        toResourceViews(run.resources),
-        readPolicyConfig("security", "prod"),
-      );
+      const violations = securityViolations(run);
       // No Namespace is declared, so k8s-namespace-default-deny has nothing to flag either.
       expect(violations.filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
     });
   });
 });
-
-/** A copy of `value` without the given dotted paths (the inputs that were sent as secrets). */
-function withoutPaths(value: Record<string, unknown>, paths: readonly string[]): unknown {
-  const copy = structuredClone(value);
-  for (const path of paths) {
-    const keys = path.split(".");
-    const last = keys.pop() as string;
-    let target: any = copy;
-    for (const key of keys) target = target?.[key];
-    if (target) delete target[last];
-  }
-  return copy;
-}

@@ -7,12 +7,6 @@ import {
   MonitoringStack,
   type MonitoringStackArgs,
 } from "../../components/observability/monitoring-stack";
-import {
-  evaluatePack,
-  POLICY_PACKS,
-  readPolicyConfig,
-  toResourceViews,
-} from "../../policies/offline/evaluate";
 import { GENERATED_PASSWORD_PREFIX } from "../../policies/offline/mocks";
 import {
   REFERENCE_ROOT,
@@ -20,6 +14,7 @@ import {
   referenceChartVersion,
   unknownValuesKeys,
 } from "../harness/chart-reference";
+import { securityViolations, withoutPaths } from "../harness/component-checks";
 import { checkKubernetesObject } from "../harness/k8s-schemas";
 import { byName, descendantsOf, ofType, single } from "../harness/queries";
 import { ProgramFailed, renderComponents, type StackRun } from "../harness/run-stack";
@@ -154,19 +149,6 @@ function labels(pods: Record<string, string>): string {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([k, v]) => `${k}=${v}`)
     .join(" ");
-}
-
-/** A copy of `value` without the given dotted paths (the inputs that were sent as secrets). */
-function withoutPaths(value: Record<string, unknown>, paths: readonly string[]): unknown {
-  const copy = structuredClone(value);
-  for (const path of paths) {
-    const keys = path.split(".");
-    const last = keys.pop() as string;
-    let target: any = copy;
-    for (const key of keys) target = target?.[key];
-    if (target) delete target[last];
-  }
-  return copy;
 }
 
 describe("MonitoringStack", () => {
@@ -668,13 +650,7 @@ describe("MonitoringStack", () => {
 
     it("passes the security pack's mandatory rules with the prod configuration", async () => {
       const { run } = await render(args);
-      const security = POLICY_PACKS.find((pack) => pack.pack === "security");
-      if (!security) throw new Error("the security pack is missing");
-      const violations = evaluatePack(
-        security,
-        toResourceViews(run.resources),
-        readPolicyConfig("security", "prod"),
-      );
+      const violations = securityViolations(run);
       // No Namespace is declared (the caller's brings the default-deny), so that rule has nothing to flag.
       expect(violations.filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
     });

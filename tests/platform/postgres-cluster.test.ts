@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PostgresCluster } from "../../components/data/postgres-cluster";
-import {
-  evaluatePack,
-  POLICY_PACKS,
-  readPolicyConfig,
-  toResourceViews,
-} from "../../policies/offline/evaluate";
 import { referenceChartValues, unknownValuesKeys } from "../harness/chart-reference";
+import { securityViolations } from "../harness/component-checks";
 import { checkKubernetesObject } from "../harness/k8s-schemas";
 import { ofType, single } from "../harness/queries";
 import { renderComponents, type StackRun } from "../harness/run-stack";
@@ -153,13 +148,7 @@ describe("PostgresCluster", () => {
 
     it(`passes the security pack's mandatory rules (${environment})`, async () => {
       run ??= await render(instances);
-      const security = POLICY_PACKS.find((pack) => pack.pack === "security");
-      if (!security) throw new Error("no security pack");
-      const violations = evaluatePack(
-        security,
-        toResourceViews(run.resources),
-        readPolicyConfig("security", "prod"),
-      );
+      const violations = securityViolations(run);
       // Protection is the stack's decision (prod protects), not the component's.
       const mandatory = violations.filter(
         (v) => v.enforcementLevel === "mandatory" && v.rule !== "pulumi-protect-stateful",

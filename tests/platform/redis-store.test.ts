@@ -1,13 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
 import { PINNED_CHARTS } from "../../components/charts/pinned-charts";
 import { RedisStore, type RedisStoreArgs } from "../../components/data/redis-store";
-import {
-  evaluatePack,
-  POLICY_PACKS,
-  readPolicyConfig,
-  toResourceViews,
-} from "../../policies/offline/evaluate";
 import { referenceChartValues, referenceChartVersion, unknownValuesKeys } from "../harness/chart-reference";
+import { securityViolations, withoutPaths } from "../harness/component-checks";
 import { checkKubernetesObject } from "../harness/k8s-schemas";
 import { byName, descendantsOf, ofType, single } from "../harness/queries";
 import { renderComponents } from "../harness/run-stack";
@@ -78,19 +73,6 @@ function peersOf(spec: any): string[] {
 }
 const portsOf = (spec: any) =>
   (spec.ingress ?? spec.egress)[0].ports.map((port: { port: number }) => port.port);
-
-/** A copy of `value` without the given dotted paths (the inputs that were sent as secrets). */
-function withoutPaths(value: Record<string, unknown>, paths: readonly string[]): unknown {
-  const copy = structuredClone(value);
-  for (const path of paths) {
-    const keys = path.split(".");
-    const last = keys.pop() as string;
-    let target: any = copy;
-    for (const key of keys) target = target?.[key];
-    if (target) delete target[last];
-  }
-  return copy;
-}
 
 describe("RedisStore", () => {
   it("runs one Redis in dev", async () => {
@@ -423,13 +405,7 @@ describe("RedisStore", () => {
 
     it("passes the security pack's mandatory rules with the prod configuration", async () => {
       const { run } = await render(args);
-      const [security] = POLICY_PACKS.filter((pack) => pack.pack === "security");
-      expect(security).toBeDefined();
-      const violations = evaluatePack(
-        security as (typeof POLICY_PACKS)[number],
-        toResourceViews(run.resources),
-        readPolicyConfig("security", "prod"),
-      );
+      const violations = securityViolations(run);
       // The namespace is the caller's (it brings the default-deny); this component declares none.
       const mandatory = violations.filter(
         (v) => v.enforcementLevel === "mandatory" && v.rule !== "k8s-namespace-default-deny",

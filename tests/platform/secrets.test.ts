@@ -6,14 +6,9 @@ import {
   type ExternalSecretsArgs,
 } from "../../components/secrets/external-secrets";
 import { Vault, type VaultArgs } from "../../components/secrets/vault";
-import {
-  evaluatePack,
-  POLICY_PACKS,
-  readPolicyConfig,
-  toResourceViews,
-} from "../../policies/offline/evaluate";
 import { GENERATED_PASSWORD_PREFIX } from "../../policies/offline/mocks";
 import { referenceChartValues, referenceChartVersion, unknownValuesKeys } from "../harness/chart-reference";
+import { securityViolations, withoutPaths } from "../harness/component-checks";
 import { checkKubernetesObject } from "../harness/k8s-schemas";
 import { byName, descendantsOf, ofType, single } from "../harness/queries";
 import { renderComponents, type StackRun } from "../harness/run-stack";
@@ -126,19 +121,6 @@ function flowsOf(run: StackRun) {
   );
 }
 
-/** A copy of `value` without the given dotted paths (the inputs that were sent as secrets). */
-function withoutPaths(value: Record<string, unknown>, paths: readonly string[]): unknown {
-  const copy = structuredClone(value);
-  for (const path of paths) {
-    const keys = path.split(".");
-    const last = keys.pop() as string;
-    let target: any = copy;
-    for (const key of keys) target = target?.[key];
-    if (target) delete target[last];
-  }
-  return copy;
-}
-
 async function expectValidObjectsAndValues(run: StackRun) {
   const objects = run.resources.filter(
     (r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/"),
@@ -158,13 +140,7 @@ async function expectValidObjectsAndValues(run: StackRun) {
 }
 
 function expectNoMandatoryViolations(run: StackRun) {
-  const [security] = POLICY_PACKS.filter((pack) => pack.pack === "security");
-  expect(security).toBeDefined();
-  const violations = evaluatePack(
-    security as (typeof POLICY_PACKS)[number],
-    toResourceViews(run.resources),
-    readPolicyConfig("security", "prod"),
-  );
+  const violations = securityViolations(run);
   // The namespace is the caller's (it brings the default-deny); these components declare none.
   expect(
     violations.filter((v) => v.enforcementLevel === "mandatory" && v.rule !== "k8s-namespace-default-deny"),

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { isTaggable, REQUIRED_COST_TAGS } from "../../policies/lib/taggable";
 import { GENERATED_PASSWORD_PREFIX, MOCK_ACK_KUBECONFIG } from "../../policies/offline/mocks";
 import { readStackFile, STACK_NAMES } from "../../policies/offline/stack-files";
+import { withoutPaths } from "../harness/component-checks";
 import { ProgramFailed, runProgram, runStackFile, type StackRun } from "../harness/run-stack";
 
 /** Components implemented by provider plugins: recorded under mocks, never expanded. */
@@ -101,16 +102,3 @@ describe("invalid configuration", () => {
     expect(String(cause)).toContain("ai-platform:gpuNodePools[0].gpusPerNode");
   });
 });
-
-/** A copy of `value` without the given dotted paths (the inputs that were sent as secrets). */
-function withoutPaths(value: Record<string, unknown>, paths: readonly string[]): unknown {
-  const copy = structuredClone(value);
-  for (const path of paths) {
-    const keys = path.split(".");
-    const last = keys.pop() as string;
-    let target: any = copy;
-    for (const key of keys) target = target?.[key];
-    if (target) delete target[last];
-  }
-  return copy;
-}
