@@ -9,8 +9,8 @@ import { buildPlatformServices } from "./platform-services";
 
 const config = readPlatformConfig();
 const cluster = buildClusterPlatform(config);
-const services = buildPlatformServices(config, cluster);
-const outputs = platformOutputs(config, cluster, services);
+const platformServices = buildPlatformServices(config, cluster);
+const outputs = platformOutputs(config, cluster, platformServices);
 
 export const {
   contractVersion,
@@ -25,4 +25,5 @@ export const {
   apiServerAclAttachCommand,
   publicHostnames,
   dataStores,
+  services,
 } = outputs;

@@ -36,6 +36,8 @@ export interface PlatformOutputs {
   readonly publicHostnames: Readonly<Record<string, string>>;
   /** Data-store coordinates; credentials only as `namespace/name` Secret references. */
   readonly dataStores: PlatformContract["dataStores"];
+  /** Identity, secrets, vector search and observability endpoints. */
+  readonly services: PlatformContract["services"];
 }
 
 export function platformOutputs(
@@ -58,5 +60,14 @@ export function platformOutputs(
     apiServerAclAttachCommand: platform.apiServerAclAttachCommand,
     publicHostnames: services.ingress.hostnames,
     dataStores: dataStoresOutput(services.data),
+    services: {
+      oidcIssuerUrl: services.identity.keycloak.issuerUrl,
+      vaultAddress: services.secrets.vault.address,
+      clusterSecretStore: services.secrets.externalSecrets.clusterSecretStoreName,
+      milvusEndpoint: services.vector.milvus.endpoint,
+      grafanaUrl: services.observability.monitoring.grafanaUrl,
+      prometheusUrl: services.observability.monitoring.prometheusUrl,
+      lokiUrl: services.observability.logging.lokiUrl,
+    },
   };
 }

@@ -120,6 +120,11 @@ export interface ChartImage {
 }
 
 /** Splits `[registry/]repository:tag[@sha256:…]` as the charts take it; throws unless pinned. */
+/** Loki's single URL for pushing and querying (its gateway), known before anything is created. */
+export function lokiGatewayUrl(name: string, namespace: string): string {
+  return `http://${name}-loki-gateway.${namespace}.svc.cluster.local`;
+}
+
 export function chartImage(field: string, image: string): ChartImage {
   const [ref = "", digest, ...extra] = image.split("@");
   const slash = ref.indexOf("/");
@@ -295,7 +300,7 @@ export class LoggingStack extends pulumi.ComponentResource {
     const scalable = mode === "simple-scalable";
     const loki = `${name}-loki`;
     const alloy = `${name}-alloy`;
-    this.lokiUrl = `http://${loki}-gateway.${namespace}.svc.cluster.local`;
+    this.lokiUrl = lokiGatewayUrl(name, namespace);
     this.pushUrl = `${this.lokiUrl}/loki/api/v1/push`;
 
     const lokiPods = { "app.kubernetes.io/name": "loki", "app.kubernetes.io/instance": loki };

@@ -54,7 +54,12 @@ export interface MonitoringStackArgs {
    */
   readonly alertmanagerConfigSecretName?: string;
   /** Grafana's public route and Keycloak login. Default: neither (in-cluster only, admin login). */
-  readonly grafana: { readonly route?: GrafanaRouteArgs; readonly oidc?: GrafanaOidcArgs };
+  readonly grafana: {
+    readonly route?: GrafanaRouteArgs;
+    readonly oidc?: GrafanaOidcArgs;
+    /** Data sources beside Prometheus and Alertmanager, e.g. Loki. Default `[]`. */
+    readonly dataSources?: readonly { readonly name: string; readonly type: string; readonly url: string }[];
+  };
   /**
    * Namespace allowing privileged pods (e.g. `observability-agents`) for node-exporter, which needs
    * hostNetwork, hostPID and hostPath. Default: none, node-exporter is not installed.
@@ -317,6 +322,10 @@ function chartValues(resolved: Resolved, args: MonitoringStackArgs, adminSecretN
     grafana: {
       ...(imageTags.grafana ? { image: { tag: imageTags.grafana } } : {}),
       admin: { existingSecret: adminSecretName, userKey: "admin-user", passwordKey: "admin-password" },
+      additionalDataSources: (args.grafana.dataSources ?? []).map((source) => ({
+        ...source,
+        access: "proxy",
+      })),
       "grafana.ini": grafanaIni(resolved),
       ...(oidc
         ? {

@@ -1,13 +1,16 @@
 import type * as kubernetes from "@pulumi/kubernetes";
+import { allowEgress } from "../../components/baseline/network-policy";
 import { secretCopy } from "../../components/baseline/secret-copy";
 import { httpsListenerName } from "../../components/ingress/hostnames";
-import { LoggingStack } from "../../components/observability/logging-stack";
+import { LoggingStack, lokiGatewayUrl } from "../../components/observability/logging-stack";
 import { MonitoringStack } from "../../components/observability/monitoring-stack";
 import type { PlatformConfig } from "../config";
 import { type DataArea, PLATFORM_BUCKETS } from "./data";
 import type { IdentityArea } from "./identity";
 import type { IngressArea } from "./ingress";
 import { NAMESPACES, type PlatformNamespaces } from "./namespaces";
+
+const LOGGING = "logging";
 
 export interface ObservabilityArea {
   readonly monitoring: MonitoringStack;
@@ -46,6 +49,9 @@ export function deployObservability(
           gatewayNamespace: ingress.gatewayNamespace,
           listenerName: httpsListenerName("grafana"),
         },
+        dataSources: [
+          { name: "Loki", type: "loki", url: lokiGatewayUrl(LOGGING, namespaces.observability.name) },
+        ],
         oidc: {
           issuerUrl: keycloak.issuerUrl,
           clientId: "grafana",
@@ -70,7 +76,7 @@ export function deployObservability(
     { parent: namespaces.observability },
   );
   const logging = new LoggingStack(
-    "logging",
+    LOGGING,
     {
       namespace,
       agentNamespace: namespaces.observabilityAgents.name,
@@ -97,6 +103,21 @@ export function deployObservability(
         monitoring,
       ],
     },
+  );
+  allowEgress(
+    "grafana-to-loki",
+    {
+      namespace,
+      podLabels: { "app.kubernetes.io/name": "grafana" },
+      peers: [
+        {
+          namespace,
+          podLabels: { "app.kubernetes.io/name": "loki", "app.kubernetes.io/component": "gateway" },
+        },
+      ],
+      ports: [8080],
+    },
+    { parent: namespaces.observability },
   );
   return { monitoring, logging };
 }

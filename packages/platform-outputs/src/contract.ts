@@ -4,7 +4,7 @@ import { z } from "zod";
  * The outputs contract of the ai-platform stack, version 1. Minor versions only add fields; a field is
  * never renamed, retyped or removed without a new major version (and a new schema beside this one).
  */
-export const CONTRACT_VERSION = "1.2";
+export const CONTRACT_VERSION = "1.3";
 
 /** `namespace/name` of a Kubernetes Secret holding credentials (the credentials themselves are never outputs). */
 const secretRef = z.string().regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, "must be namespace/name");
@@ -31,6 +31,20 @@ const dataStoresSchema = z.object({
   }),
 });
 
+const servicesSchema = z.object({
+  /** Issuer of the platform realm's tokens (Keycloak), `https://auth.<domain>/realms/ai-platform`. */
+  oidcIssuerUrl: z.string(),
+  /** Vault's in-cluster address. */
+  vaultAddress: z.string(),
+  /** ClusterSecretStore name for ExternalSecrets reading Vault paths. */
+  clusterSecretStore: z.string(),
+  /** Milvus gRPC endpoint (host:port) in the cluster. */
+  milvusEndpoint: z.string(),
+  grafanaUrl: z.string(),
+  prometheusUrl: z.string(),
+  lokiUrl: z.string(),
+});
+
 export const platformOutputsSchema = z.object({
   /** `major.minor` of this contract the stack was deployed with. */
   contractVersion: z.string().regex(/^1\.\d+$/, "must be a 1.x contract version"),
@@ -52,6 +66,8 @@ export const platformOutputsSchema = z.object({
   publicHostnames: z.record(z.string(), z.string()).optional(),
   /** Since 1.2: coordinates of the data stores; credentials as references to Secrets. */
   dataStores: dataStoresSchema.optional(),
+  /** Since 1.3: identity, secrets, vector search and observability endpoints. */
+  services: servicesSchema.optional(),
 });
 
 export type PlatformOutputs = z.infer<typeof platformOutputsSchema>;
