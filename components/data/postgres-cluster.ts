@@ -43,8 +43,11 @@ export interface PostgresClusterArgs {
   readonly backup?: PostgresBackupArgs;
   /** Namespaces whose pods may connect on 5432. Default `[]`. */
   readonly clientNamespaces?: readonly string[];
-  /** Let the operator create a PodMonitor (needs the Prometheus Operator CRDs). Default `false`. */
-  readonly podMonitor?: boolean;
+  /**
+   * Namespace of the Prometheus that scrapes the instances' exporter (9187); a PodMonitor labelled
+   * `release: kube-prometheus-stack` is declared. Default: no metrics.
+   */
+  readonly metricsNamespace?: string;
 }
 
 /** SQL role names may hold underscores; Kubernetes object names may not. */
@@ -101,7 +104,7 @@ export class PostgresCluster extends pulumi.ComponentResource {
         namespace,
         values: {
           resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
-          monitoring: { podMonitorEnabled: args.podMonitor ?? false },
+          monitoring: { podMonitorEnabled: false },
         },
       },
       { parent: this },
@@ -181,7 +184,8 @@ export class PostgresCluster extends pulumi.ComponentResource {
               passwordSecret: { name: this.credentialsSecretNames[owner] },
             })),
           },
-          monitoring: { enablePodMonitor: args.podMonitor ?? false },
+          // Our own PodMonitor below: the operator's cannot carry the label Prometheus selects by.
+          monitoring: { enablePodMonitor: false },
           ...(backup
             ? {
                 backup: {
@@ -286,6 +290,24 @@ export class PostgresCluster extends pulumi.ComponentResource {
       { namespace, podLabels: OPERATOR_PODS, peers: "anywhere", ports: [9443] },
       policy,
     );
+
+    if (args.metricsNamespace) {
+      new kubernetes.apiextensions.CustomResource(
+        `${name}-pod-monitor`,
+        {
+          apiVersion: "monitoring.coreos.com/v1",
+          kind: "PodMonitor",
+          metadata: { name, namespace, labels: { release: "kube-prometheus-stack" } },
+          spec: { selector: { matchLabels: instancePods }, podMetricsEndpoints: [{ port: "metrics" }] },
+        },
+        { parent: this, dependsOn: [cluster] },
+      );
+      allowIngress(
+        `${name}-metrics`,
+        { namespace, podLabels: instancePods, peers: [{ namespace: args.metricsNamespace }], ports: [9187] },
+        policy,
+      );
+    }
 
     this.registerOutputs({
       clusterName: this.clusterName,

@@ -69,6 +69,7 @@ export function deployData(
       storageGi: settings.postgres.storageGi,
       databases: [...PLATFORM_DATABASES, ...settings.postgres.appDatabases],
       clientNamespaces: CLIENTS.postgres,
+      metricsNamespace: NAMESPACES.observability,
       backup: {
         destinationPath: `s3://${PLATFORM_BUCKETS.postgresBackups}/${config.stack}`,
         endpointURL: objectStorage.endpoint,

@@ -114,6 +114,24 @@ describe("PostgresCluster", () => {
     expect(clients?.inputs.spec.ingress[0].ports).toEqual([{ protocol: "TCP", port: 5432 }]);
   });
 
+  it("is scraped by Prometheus through a PodMonitor it selects, when a metrics namespace is given", async () => {
+    const run = await renderComponents(() => {
+      new PostgresCluster("postgres", {
+        namespace: "data",
+        databases: DATABASES,
+        metricsNamespace: "observability",
+      });
+    });
+    const monitor = single(run, "kubernetes:monitoring.coreos.com/v1:PodMonitor").inputs;
+    expect(monitor.metadata.labels).toEqual({ release: "kube-prometheus-stack" });
+    expect(monitor.spec.selector.matchLabels).toEqual({ "cnpg.io/cluster": "postgres" });
+    const allow = ofType(run, "kubernetes:networking.k8s.io/v1:NetworkPolicy").find(
+      (p) => p.inputs.metadata.name === "postgres-metrics",
+    );
+    expect(allow?.inputs.spec.ingress[0].ports).toEqual([{ protocol: "TCP", port: 9187 }]);
+    expect(ofType(await render(1), "kubernetes:monitoring.coreos.com/v1:PodMonitor")).toEqual([]);
+  });
+
   it("refuses two instances and malformed retention", async () => {
     await expect(render(2)).rejects.toThrow("use 1 instance, or 3 or more");
     await expect(
