@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { allowEgress, allowIngress, type NamespacePeer, type Peers } from "../baseline/network-policy";
 import { PINNED_CHARTS } from "../charts/pinned-charts";
+import { pinnedImage } from "../common/images";
 import { zoneSpread } from "../common/topology";
 
 export type RedisMode = "standalone" | "sentinel";
@@ -76,11 +77,7 @@ const CONTAINER_SECURITY = {
 
 /** Rejects untagged and `:latest` images: a restart must not change what runs. */
 function pinned(image: string, arg: string): string {
-  const [reference = ""] = image.split("@");
-  const tag = /:([^/:]+)$/.exec(reference)?.[1];
-  if (!image.includes("@sha256:") && (tag === undefined || tag === "latest")) {
-    throw new Error(`${arg} must be pinned by a version tag or digest, got "${image}"`);
-  }
+  pinnedImage(arg, image);
   return image;
 }
 

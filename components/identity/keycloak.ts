@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { allowEgress, allowIngress } from "../baseline/network-policy";
 import { PINNED_CHARTS } from "../charts/pinned-charts";
+import { pinnedImage } from "../common/images";
 import { zoneSpread } from "../common/topology";
 
 /** An OIDC client of the realm. Confidential unless `publicClient`; confidential ones get a generated secret. */
@@ -72,12 +73,8 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** `image` as the chart takes it; throws unless pinned by a tag other than `latest`, or a digest. */
 export function chartImage(image: string): { repository: string; tag: string; digest: string } {
-  const [reference = "", digest = ""] = image.split("@");
-  const colon = reference.indexOf(":", reference.lastIndexOf("/") + 1);
-  const tag = colon === -1 ? "" : reference.slice(colon + 1);
-  if (!digest && (tag === "" || tag === "latest"))
-    throw new Error(`image "${image}" must be pinned by a version tag or digest`);
-  return { repository: colon === -1 ? reference : reference.slice(0, colon), tag, digest };
+  const { repository, tag, digest } = pinnedImage("image", image);
+  return { repository, tag, digest: digest ?? "" };
 }
 
 /** Chart values such as `extraEnv` are YAML list templates: one flow-style item per line. */

@@ -2,6 +2,7 @@ import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { allowEgress, allowIngress, type Peers } from "../baseline/network-policy";
 import { PINNED_CHARTS } from "../charts/pinned-charts";
+import { chartImageTag } from "../common/images";
 import { zoneSpread } from "../common/topology";
 
 /** The Vault the ClusterSecretStore reads from. */
@@ -64,10 +65,7 @@ const CONTAINER_SECURITY = {
 
 /** `repository:tag` of an image pinned by a version tag; throws on `:latest` or no tag. */
 function imageParts(image: string): { repository: string; tag: string } {
-  const match = /^(.+?):([^/:@]+(?:@sha256:[0-9a-f]+)?)$/.exec(image);
-  if (!match || match[1]?.includes("@") || match[2]?.startsWith("latest"))
-    throw new Error(`image must be pinned by a version tag (a digest may follow it), got "${image}"`);
-  return { repository: match[1] as string, tag: match[2] as string };
+  return chartImageTag("image", image);
 }
 
 /** Where the controller must be allowed to connect for `vault.address`. */

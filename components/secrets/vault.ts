@@ -2,6 +2,7 @@ import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { allowEgress, allowIngress, type Peers } from "../baseline/network-policy";
 import { PINNED_CHARTS } from "../charts/pinned-charts";
+import { chartImageTag } from "../common/images";
 import { zoneSpread } from "../common/topology";
 
 export type VaultMode = "standalone" | "ha";
@@ -92,10 +93,7 @@ const CONTAINER_SECURITY = {
 
 /** `repository:tag` of an image pinned by a version tag; throws on `:latest` or no tag. */
 function imageParts(image: string, arg: string): { repository: string; tag: string } {
-  const match = /^(.+?):([^/:@]+(?:@sha256:[0-9a-f]+)?)$/.exec(image);
-  if (!match || match[1]?.includes("@") || match[2]?.startsWith("latest"))
-    throw new Error(`${arg} must be pinned by a version tag (a digest may follow it), got "${image}"`);
-  return { repository: match[1] as string, tag: match[2] as string };
+  return chartImageTag(arg, image);
 }
 
 /** The chart's `vault.fullname`: the release name, suffixed with `-vault` unless it contains it. */

@@ -3,6 +3,7 @@ import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { allowEgress, allowIngress } from "../baseline/network-policy";
+import { pinnedImage } from "../common/images";
 import { zoneSpread } from "../common/topology";
 
 export type MinioMode = "standalone" | "distributed";
@@ -57,22 +58,7 @@ const RESTRICTED_POD = {
 
 /** Throws unless `image` carries a tag other than `latest`, or a digest. */
 export function assertPinnedImage(field: string, image: string): void {
-  const [withoutDigest = "", digest, ...extra] = image.split("@");
-  const colon = withoutDigest.indexOf(":", withoutDigest.lastIndexOf("/") + 1);
-  const tag = colon === -1 ? undefined : withoutDigest.slice(colon + 1);
-  const problem =
-    withoutDigest === "" || extra.length > 0 || /\s/.test(image)
-      ? "is not an image reference"
-      : digest !== undefined
-        ? /^[a-z0-9]+:[a-f0-9]{32,}$/.test(digest)
-          ? undefined
-          : "has a malformed digest"
-        : !tag
-          ? "has no tag (it means :latest)"
-          : tag === "latest"
-            ? "uses the mutable :latest tag"
-            : undefined;
-  if (problem) throw new Error(`${field} "${image}" ${problem}: pin a release tag or a digest`);
+  pinnedImage(field, image);
 }
 
 /** `<name>-buckets-<hash of the sorted bucket list>`: a new list is a new Job, so it runs again. */

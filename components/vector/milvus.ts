@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { allowEgress, allowIngress, type Peers } from "../baseline/network-policy";
 import { PINNED_CHARTS } from "../charts/pinned-charts";
+import { chartImageTag } from "../common/images";
 import { zoneSpread } from "../common/topology";
 
 export type MilvusMode = "standalone" | "cluster";
@@ -129,14 +130,7 @@ const CLUSTER_COMPONENTS = {
 
 /** `repository:tag[@digest]` split for the chart's `image.all`; rejects untagged and `:latest`. */
 export function splitImage(arg: string, image: string): { repository: string; tag: string } {
-  const [reference = "", digest] = image.split("@");
-  const colon = reference.indexOf(":", reference.lastIndexOf("/") + 1);
-  const repository = colon === -1 ? reference : reference.slice(0, colon);
-  const tag = colon === -1 ? "" : reference.slice(colon + 1);
-  if (!repository || !tag || tag === "latest" || /\s/.test(image)) {
-    throw new Error(`${arg} must be "repository:tag" with a release tag, got "${image}"`);
-  }
-  return { repository, tag: digest === undefined ? tag : `${tag}@${digest}` };
+  return chartImageTag(arg, image);
 }
 
 /** Defaults applied and every argument checked, before any resource is declared. */

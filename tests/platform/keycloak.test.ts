@@ -335,8 +335,8 @@ describe("Keycloak", () => {
   });
 
   it.each([
-    [{ image: "quay.io/keycloak/keycloak" }, "must be pinned"],
-    [{ image: "quay.io/keycloak/keycloak:latest" }, "must be pinned"],
+    [{ image: "quay.io/keycloak/keycloak" }, "has no tag"],
+    [{ image: "quay.io/keycloak/keycloak:latest" }, "mutable :latest tag"],
     [{ replicas: 0 }, "replicas must be a positive integer"],
     [{ hostname: "https://auth.ai.example.com" }, "must be a bare DNS name"],
     [

@@ -365,23 +365,24 @@ describe("Milvus", () => {
 
     const { run } = await render({
       ...SHAPES.prod,
-      image: "registry.internal:5000/mirror/milvus:v2.6.15@sha256:0123abcd",
+      image:
+        "registry.internal:5000/mirror/milvus:v2.6.15@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
       etcdImage: "gcr.io/etcd-development/etcd:v3.5.25",
     });
     expect(valuesOf(run).image.all).toMatchObject({
       repository: "registry.internal:5000/mirror/milvus",
-      tag: "v2.6.15@sha256:0123abcd",
+      tag: "v2.6.15@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
     });
     expect(etcdContainer(run).image).toBe("gcr.io/etcd-development/etcd:v3.5.25");
 
     await expect(render({ ...SHAPES.dev, image: "milvusdb/milvus:latest" })).rejects.toThrow(
-      'image must be "repository:tag" with a release tag, got "milvusdb/milvus:latest"',
+      'image: image "milvusdb/milvus:latest" uses the mutable :latest tag',
     );
     await expect(render({ ...SHAPES.dev, image: "registry.internal:5000/milvus" })).rejects.toThrow(
-      "image must be",
+      'image: image "registry.internal:5000/milvus" has no tag',
     );
     await expect(render({ ...SHAPES.dev, etcdImage: "quay.io/coreos/etcd" })).rejects.toThrow(
-      "etcdImage must be",
+      'etcdImage: image "quay.io/coreos/etcd" has no tag',
     );
   });
 

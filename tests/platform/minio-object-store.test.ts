@@ -237,7 +237,7 @@ describe("MinioObjectStore", () => {
   ] as const)("rejects %s %s before declaring anything", async (field, image, reason) => {
     const failure = await render({ ...DEV, [field]: image }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ProgramFailed);
-    expect(String((failure as ProgramFailed).cause)).toContain(`${field} "${image}" ${reason}`);
+    expect(String((failure as ProgramFailed).cause)).toContain(`${field}: image "${image}" ${reason}`);
     expect((failure as ProgramFailed).declared).toEqual([]);
   });
 

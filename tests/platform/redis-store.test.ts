@@ -229,7 +229,8 @@ describe("RedisStore", () => {
       ...SHAPES.prod,
       image: "registry.internal:5000/opstree/redis:v7.2.11",
       sentinelImage: "registry.internal:5000/opstree/redis-sentinel:v7.2.11",
-      exporterImage: "quay.io/opstree/redis-exporter@sha256:0123",
+      exporterImage:
+        "quay.io/opstree/redis-exporter@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
     });
     expect(single(run, REPLICATION).inputs.spec.kubernetesConfig.image).toBe(
       "registry.internal:5000/opstree/redis:v7.2.11",
@@ -238,14 +239,14 @@ describe("RedisStore", () => {
       "registry.internal:5000/opstree/redis-sentinel:v7.2.11",
     );
     expect(single(run, REPLICATION).inputs.spec.redisExporter.image).toBe(
-      "quay.io/opstree/redis-exporter@sha256:0123",
+      "quay.io/opstree/redis-exporter@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
     );
     await expect(render({ ...SHAPES.dev, image: "quay.io/opstree/redis:latest" })).rejects.toThrow(
-      'image must be pinned by a version tag or digest, got "quay.io/opstree/redis:latest"',
+      'image: image "quay.io/opstree/redis:latest" uses the mutable :latest tag',
     );
     await expect(
       render({ ...SHAPES.prod, sentinelImage: "registry.internal:5000/sentinel" }),
-    ).rejects.toThrow("sentinelImage must be pinned");
+    ).rejects.toThrow('sentinelImage: image "registry.internal:5000/sentinel" has no tag');
   });
 
   it("refuses an unknown mode, a bad volume size and a name too long for its pods", async () => {

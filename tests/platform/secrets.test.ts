@@ -373,19 +373,20 @@ describe("Vault", () => {
     const { run } = await renderVault({
       ...VAULT_SHAPES.dev,
       image: "registry.internal:5000/hashicorp/vault:2.0.4",
-      injectorImage: "registry.internal:5000/hashicorp/vault-k8s:1.7.6@sha256:0123abcd",
+      injectorImage:
+        "registry.internal:5000/hashicorp/vault-k8s:1.7.6@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
     });
     const { server, injector } = chartValues(run);
     expect(server.image).toEqual({ repository: "registry.internal:5000/hashicorp/vault", tag: "2.0.4" });
     expect(injector.image).toEqual({
       repository: "registry.internal:5000/hashicorp/vault-k8s",
-      tag: "1.7.6@sha256:0123abcd",
+      tag: "1.7.6@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
     });
     await expect(renderVault({ ...VAULT_SHAPES.dev, image: "hashicorp/vault:latest" })).rejects.toThrow(
-      'image must be pinned by a version tag (a digest may follow it), got "hashicorp/vault:latest"',
+      'image: image "hashicorp/vault:latest" uses the mutable :latest tag',
     );
     await expect(renderVault({ ...VAULT_SHAPES.dev, injectorImage: "hashicorp/vault-k8s" })).rejects.toThrow(
-      "injectorImage must be pinned",
+      'injectorImage: image "hashicorp/vault-k8s" has no tag',
     );
   });
 
@@ -632,7 +633,9 @@ describe("ExternalSecrets", () => {
     );
     await expect(
       renderEso({ ...ESO_SHAPES.dev, image: "ghcr.io/external-secrets/external-secrets:latest" }),
-    ).rejects.toThrow("image must be pinned");
+    ).rejects.toThrow(
+      'image: image "ghcr.io/external-secrets/external-secrets:latest" uses the mutable :latest tag',
+    );
   });
 
   it("fits the Vault component: the store calls its address, Vault admits the controller's pods", async () => {

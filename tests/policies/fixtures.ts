@@ -22,7 +22,8 @@ export function resource(
 
 const SAFE_CONTAINER = {
   name: "app",
-  image: "registry.example.com/ai-platform/gateway:1.2.3@sha256:0123456789abcdef",
+  image:
+    "registry.example.com/ai-platform/gateway:1.2.3@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
   securityContext: {
     runAsNonRoot: true,
     allowPrivilegeEscalation: false,
