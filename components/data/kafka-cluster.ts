@@ -2,6 +2,7 @@ import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { allowEgress, allowIngress } from "../baseline/network-policy";
 import { PINNED_CHARTS } from "../charts/pinned-charts";
+import { RESTRICTED_CONTAINER } from "../common/security-context";
 import { zoneSpread } from "../common/topology";
 
 export interface KafkaTopicArgs {
@@ -40,12 +41,6 @@ const AGENT_PORT = 8443;
 const API_SERVER_PORTS = [443, 6443];
 const OPERATOR_PODS = { "strimzi.io/kind": "cluster-operator" };
 
-const RESTRICTED_CONTAINER = {
-  allowPrivilegeEscalation: false,
-  runAsNonRoot: true,
-  capabilities: { drop: ["ALL"] },
-  seccompProfile: { type: "RuntimeDefault" },
-};
 /** fsGroup 0 is what Strimzi itself sets so the non-root Kafka user can write its volumes. */
 const RESTRICTED_POD = { runAsNonRoot: true, fsGroup: 0, seccompProfile: { type: "RuntimeDefault" } };
 

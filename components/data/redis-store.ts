@@ -4,6 +4,7 @@ import * as random from "@pulumi/random";
 import { allowEgress, allowIngress, type NamespacePeer, type Peers } from "../baseline/network-policy";
 import { PINNED_CHARTS } from "../charts/pinned-charts";
 import { pinnedImage } from "../common/images";
+import { RESTRICTED_CONTAINER } from "../common/security-context";
 import { zoneSpread } from "../common/topology";
 
 export type RedisMode = "standalone" | "sentinel";
@@ -66,12 +67,6 @@ const POD_SECURITY = {
   runAsUser: 1000,
   runAsGroup: 1000,
   fsGroup: 1000,
-  seccompProfile: RUNTIME_DEFAULT,
-};
-const CONTAINER_SECURITY = {
-  runAsNonRoot: true,
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ["ALL"] },
   seccompProfile: RUNTIME_DEFAULT,
 };
 
@@ -196,7 +191,7 @@ export class RedisStore extends pulumi.ComponentResource {
           redisOperator: { watchNamespace: namespace },
           resources: OPERATOR_RESOURCES,
           podSecurityContext: { runAsNonRoot: true, seccompProfile: RUNTIME_DEFAULT },
-          securityContext: CONTAINER_SECURITY,
+          securityContext: RESTRICTED_CONTAINER,
         },
       },
       { parent: this },
@@ -237,7 +232,7 @@ export class RedisStore extends pulumi.ComponentResource {
         },
       },
       podSecurityContext: POD_SECURITY,
-      securityContext: CONTAINER_SECURITY,
+      securityContext: RESTRICTED_CONTAINER,
       ...(args.metricsNamespace
         ? {
             redisExporter: {
@@ -245,7 +240,7 @@ export class RedisStore extends pulumi.ComponentResource {
               image: exporterImage,
               imagePullPolicy: "IfNotPresent",
               resources: EXPORTER_RESOURCES,
-              securityContext: CONTAINER_SECURITY,
+              securityContext: RESTRICTED_CONTAINER,
             },
           }
         : {}),
@@ -296,7 +291,7 @@ export class RedisStore extends pulumi.ComponentResource {
               redisReplicationPassword: { secretKeyRef: redisSecret },
             },
             podSecurityContext: POD_SECURITY,
-            securityContext: CONTAINER_SECURITY,
+            securityContext: RESTRICTED_CONTAINER,
           },
         },
         { ...ready, dependsOn: [...ready.dependsOn, replication] },

@@ -2,6 +2,7 @@ import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { allowEgress, allowIngress, type Peers } from "../baseline/network-policy";
 import { PINNED_CHARTS } from "../charts/pinned-charts";
+import { RESTRICTED_READ_ONLY_CONTAINER } from "../common/security-context";
 import { zoneSpread } from "../common/topology";
 import { GPU_TAINT } from "../nodepool/gpu-scheduling";
 
@@ -83,13 +84,6 @@ const ENV = { accessKeyId: "LOKI_S3_ACCESS_KEY_ID", secretAccessKey: "LOKI_S3_SE
 const POSITIONS_DIR = "/var/lib/alloy";
 
 const RUNTIME_DEFAULT = { type: "RuntimeDefault" };
-const RESTRICTED_CONTAINER = {
-  runAsNonRoot: true,
-  allowPrivilegeEscalation: false,
-  readOnlyRootFilesystem: true,
-  capabilities: { drop: ["ALL"] },
-  seccompProfile: RUNTIME_DEFAULT,
-};
 const restrictedPod = (uid: number) => ({
   runAsNonRoot: true,
   runAsUser: uid,
@@ -380,7 +374,7 @@ export class LoggingStack extends pulumi.ComponentResource {
             structuredConfig: { limits_config: { retention_period: `${retentionHours}h` } },
             analytics: { reporting_enabled: false },
             podSecurityContext: restrictedPod(10001),
-            containerSecurityContext: RESTRICTED_CONTAINER,
+            containerSecurityContext: RESTRICTED_READ_ONLY_CONTAINER,
           },
           serviceAccount: { automountServiceAccountToken: false },
           singleBinary: {
@@ -398,7 +392,7 @@ export class LoggingStack extends pulumi.ComponentResource {
             service: { port: GATEWAY_SERVICE_PORT },
             resources: RESOURCES.gateway,
             podSecurityContext: restrictedPod(101),
-            containerSecurityContext: RESTRICTED_CONTAINER,
+            containerSecurityContext: RESTRICTED_READ_ONLY_CONTAINER,
             topologySpreadConstraints: scalable ? zoneSpread(gatewayPods) : [],
           },
           // Alerting on logs is Prometheus's job here; no ruler, so no rules sidecar image either.
@@ -461,7 +455,7 @@ export class LoggingStack extends pulumi.ComponentResource {
             // /var/log/pods as root, mode 0640, so only their owner, uid 0, can read them. That is the
             // one reason Alloy runs in the privileged agents namespace.
             securityContext: {
-              ...RESTRICTED_CONTAINER,
+              ...RESTRICTED_READ_ONLY_CONTAINER,
               runAsNonRoot: false,
               runAsUser: 0,
               runAsGroup: 0,
@@ -473,7 +467,7 @@ export class LoggingStack extends pulumi.ComponentResource {
           configReloader: {
             image: images.configReloader,
             resources: RESOURCES.configReloader,
-            securityContext: { ...RESTRICTED_CONTAINER, runAsUser: 65534, runAsGroup: 65534 },
+            securityContext: { ...RESTRICTED_READ_ONLY_CONTAINER, runAsUser: 65534, runAsGroup: 65534 },
           },
           controller: {
             type: "daemonset",

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { allowEgress, allowIngress } from "../baseline/network-policy";
 import { PINNED_CHARTS } from "../charts/pinned-charts";
+import { RESTRICTED_CONTAINER } from "../common/security-context";
 import { zoneSpread } from "../common/topology";
 
 export interface GrafanaRouteArgs {
@@ -138,13 +139,7 @@ const podSecurity = (user: number, group: number) => ({
   fsGroup: group,
   seccompProfile: RUNTIME_DEFAULT,
 });
-const CONTAINER_SECURITY = {
-  runAsNonRoot: true,
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ["ALL"] },
-  seccompProfile: RUNTIME_DEFAULT,
-};
-const READ_ONLY_CONTAINER = { ...CONTAINER_SECURITY, readOnlyRootFilesystem: true };
+const READ_ONLY_CONTAINER = { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: true };
 /** The operator's container context as its chart models it; runAsNonRoot and seccomp come from the pod's. */
 const OPERATOR_CONTAINER = {
   allowPrivilegeEscalation: false,
@@ -339,7 +334,7 @@ function chartValues(resolved: Resolved, args: MonitoringStackArgs, adminSecretN
       resources: RESOURCES.grafana,
       securityContext: podSecurity(472, 472),
       containerSecurityContext: READ_ONLY_CONTAINER,
-      sidecar: { resources: RESOURCES.grafanaSidecar, securityContext: CONTAINER_SECURITY },
+      sidecar: { resources: RESOURCES.grafanaSidecar, securityContext: RESTRICTED_CONTAINER },
       // Only used with persistence, and runs as root; the Helm test pod is a hook Pulumi never runs.
       initChownData: { enabled: false },
       testFramework: { enabled: false },

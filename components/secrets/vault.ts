@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { allowEgress, allowIngress, type Peers } from "../baseline/network-policy";
 import { PINNED_CHARTS } from "../charts/pinned-charts";
 import { chartImageTag } from "../common/images";
+import { RESTRICTED_CONTAINER } from "../common/security-context";
 import { zoneSpread } from "../common/topology";
 
 export type VaultMode = "standalone" | "ha";
@@ -82,12 +83,6 @@ const POD_SECURITY = {
   runAsUser: 100,
   runAsGroup: 1000,
   fsGroup: 1000,
-  seccompProfile: RUNTIME_DEFAULT,
-};
-const CONTAINER_SECURITY = {
-  runAsNonRoot: true,
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ["ALL"] },
   seccompProfile: RUNTIME_DEFAULT,
 };
 
@@ -282,7 +277,7 @@ export class Vault extends pulumi.ComponentResource {
             image: injectorImage,
             agentImage: server,
             resources: INJECTOR_RESOURCES,
-            securityContext: { pod: POD_SECURITY, container: CONTAINER_SECURITY },
+            securityContext: { pod: POD_SECURITY, container: RESTRICTED_CONTAINER },
             topologySpreadConstraints: injectorReplicas > 1 ? zoneSpread(injectorPods) : [],
             podDisruptionBudget: injectorReplicas > 1 ? { minAvailable: 1 } : {},
           },
@@ -293,7 +288,7 @@ export class Vault extends pulumi.ComponentResource {
               securityContext: {
                 pod: POD_SECURITY,
                 // Read-only root: the chart's start script writes the rendered config to /tmp only.
-                container: { ...CONTAINER_SECURITY, readOnlyRootFilesystem: true },
+                container: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: true },
               },
             },
             dataStorage: { enabled: true, size: `${storageGi}Gi` },

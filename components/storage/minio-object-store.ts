@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { allowEgress, allowIngress } from "../baseline/network-policy";
 import { pinnedImage } from "../common/images";
+import { RESTRICTED_READ_ONLY_CONTAINER } from "../common/security-context";
 import { zoneSpread } from "../common/topology";
 
 export type MinioMode = "standalone" | "distributed";
@@ -40,13 +41,6 @@ const RESOURCES = {
   distributed: { requests: { cpu: "500m", memory: "2Gi" }, limits: { memory: "4Gi" } },
 };
 const JOB_RESOURCES = { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } };
-const RESTRICTED_CONTAINER = {
-  runAsNonRoot: true,
-  allowPrivilegeEscalation: false,
-  readOnlyRootFilesystem: true,
-  capabilities: { drop: ["ALL"] },
-  seccompProfile: { type: "RuntimeDefault" },
-};
 const RESTRICTED_POD = {
   runAsNonRoot: true,
   runAsUser: 1000,
@@ -233,7 +227,7 @@ export class MinioObjectStore extends pulumi.ComponentResource {
                   livenessProbe: probe("/minio/health/live", 20),
                   readinessProbe: probe("/minio/health/ready", 10),
                   resources: RESOURCES[mode],
-                  securityContext: RESTRICTED_CONTAINER,
+                  securityContext: RESTRICTED_READ_ONLY_CONTAINER,
                   volumeMounts: [
                     { name: "data", mountPath: "/data" },
                     { name: "tmp", mountPath: "/tmp" },
@@ -340,7 +334,7 @@ export class MinioObjectStore extends pulumi.ComponentResource {
                       { name: "HOME", value: "/tmp" },
                     ],
                     resources: JOB_RESOURCES,
-                    securityContext: RESTRICTED_CONTAINER,
+                    securityContext: RESTRICTED_READ_ONLY_CONTAINER,
                     volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
                   },
                 ],

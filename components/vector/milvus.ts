@@ -4,6 +4,7 @@ import * as random from "@pulumi/random";
 import { allowEgress, allowIngress, type Peers } from "../baseline/network-policy";
 import { PINNED_CHARTS } from "../charts/pinned-charts";
 import { chartImageTag } from "../common/images";
+import { RESTRICTED_CONTAINER } from "../common/security-context";
 import { zoneSpread } from "../common/topology";
 
 export type MilvusMode = "standalone" | "cluster";
@@ -89,12 +90,6 @@ const MILVUS_POD_SECURITY = {
   runAsGroup: 0,
   fsGroup: 0,
   fsGroupChangePolicy: "OnRootMismatch",
-  seccompProfile: RUNTIME_DEFAULT,
-};
-const CONTAINER_SECURITY = {
-  runAsNonRoot: true,
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ["ALL"] },
   seccompProfile: RUNTIME_DEFAULT,
 };
 /** The etcd image is a static binary on distroless: any uid works; 65532 is distroless's nonroot. */
@@ -331,7 +326,7 @@ function chartValues(
   const component = (key: keyof typeof RESOURCES, spread?: string) => ({
     resources: RESOURCES[key],
     securityContext: MILVUS_POD_SECURITY,
-    containerSecurityContext: CONTAINER_SECURITY,
+    containerSecurityContext: RESTRICTED_CONTAINER,
     extraEnv,
     ...(spread ? { topologySpreadConstraints: zoneSpread(podLabels(name, spread)) } : {}),
   });
@@ -357,7 +352,7 @@ function chartValues(
     cluster: { enabled: cluster },
     image: { all: { ...image, pullPolicy: "IfNotPresent" } },
     securityContext: MILVUS_POD_SECURITY,
-    containerSecurityContext: CONTAINER_SECURITY,
+    containerSecurityContext: RESTRICTED_CONTAINER,
     volumes,
     volumeMounts,
     // The chart's topologySpreadConstraints apply where a component sets none: only the streaming nodes.
@@ -538,7 +533,7 @@ class MilvusEtcd {
                   livenessProbe: probe("/health?exclude=NOSPACE&serializable=true", 20),
                   readinessProbe: probe("/health?serializable=false", 10),
                   resources: RESOURCES.etcd,
-                  securityContext: { ...CONTAINER_SECURITY, readOnlyRootFilesystem: true },
+                  securityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: true },
                   volumeMounts: [{ name: "data", mountPath: "/var/lib/etcd" }],
                 },
               ],
