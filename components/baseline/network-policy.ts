@@ -33,39 +33,33 @@ const tcp = (ports: readonly number[]) =>
   ports.length > 0 ? { ports: ports.map((port) => ({ protocol: "TCP", port })) } : {};
 
 /** An explicit allow on top of the namespace's default-deny: `peers` may reach the pods on `ports`. */
-export function allowIngress(
-  name: string,
-  args: AllowArgs,
-  opts: pulumi.CustomResourceOptions,
-): kubernetes.networking.v1.NetworkPolicy {
-  return new kubernetes.networking.v1.NetworkPolicy(
-    name,
-    {
-      metadata: { name, namespace: args.namespace },
-      spec: {
-        podSelector: args.podLabels ? { matchLabels: { ...args.podLabels } } : {},
-        policyTypes: ["Ingress"],
-        ingress: [{ from: peerSelectors(args.peers), ...tcp(args.ports) }],
-      },
-    },
-    opts,
-  );
+export function allowIngress(name: string, args: AllowArgs, opts: pulumi.CustomResourceOptions) {
+  return allow("Ingress", name, args, opts);
 }
 
 /** An explicit allow on top of the namespace's default-deny: the pods may reach `peers` on `ports`. */
-export function allowEgress(
+export function allowEgress(name: string, args: AllowArgs, opts: pulumi.CustomResourceOptions) {
+  return allow("Egress", name, args, opts);
+}
+
+function allow(
+  direction: "Ingress" | "Egress",
   name: string,
   args: AllowArgs,
   opts: pulumi.CustomResourceOptions,
 ): kubernetes.networking.v1.NetworkPolicy {
+  const rule =
+    direction === "Ingress"
+      ? { ingress: [{ from: peerSelectors(args.peers), ...tcp(args.ports) }] }
+      : { egress: [{ to: peerSelectors(args.peers), ...tcp(args.ports) }] };
   return new kubernetes.networking.v1.NetworkPolicy(
     name,
     {
       metadata: { name, namespace: args.namespace },
       spec: {
         podSelector: args.podLabels ? { matchLabels: { ...args.podLabels } } : {},
-        policyTypes: ["Egress"],
-        egress: [{ to: peerSelectors(args.peers), ...tcp(args.ports) }],
+        policyTypes: [direction],
+        ...rule,
       },
     },
     opts,
