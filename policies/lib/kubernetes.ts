@@ -25,10 +25,6 @@ export type PodSpec = Record<string, any> & {
   securityContext?: Record<string, any>;
 };
 
-export function isWorkload(type: string): boolean {
-  return type in POD_SPEC_PATHS;
-}
-
 export function podSpecOf(resource: ResourceView): PodSpec | undefined {
   const path = POD_SPEC_PATHS[resource.type];
   if (!path) return undefined;
