@@ -193,6 +193,16 @@ const rules = [
     }
     return issues;
   }),
+  rule(["cloud", "platform"], ({ cloud, platform }) =>
+    cloud === "existing" && platform.data.objectStorage.provider === "cloud"
+      ? [
+          {
+            path: ["platform", "data", "objectStorage", "provider"],
+            message: "cloud needs a cloud: use minio on an existing cluster",
+          },
+        ]
+      : [],
+  ),
   rule(["systemNodePool"], ({ systemNodePool }) =>
     systemNodePool ? sizeRules(["systemNodePool"], systemNodePool) : [],
   ),

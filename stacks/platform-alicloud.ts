@@ -3,8 +3,9 @@ import { AckCluster } from "../components/cluster/ack-cluster";
 import { AckGpuNodePool } from "../components/gpu/ack-gpu-node-pool";
 import { AlicloudNetwork } from "../components/network/alicloud-network";
 import { AlicloudVaultUnseal } from "../components/secrets/alicloud-vault-unseal";
+import { AlicloudObjectStorage } from "../components/storage/alicloud-object-storage";
 import type { ManagedClusterConfig } from "./config";
-import type { ClusterPlatform } from "./platform";
+import { type ClusterPlatform, cloudBucketNames } from "./platform";
 
 /** VPC, ACK cluster and GPU node pools on Alibaba Cloud. */
 export function buildAlicloudPlatform(config: ManagedClusterConfig): ClusterPlatform {
@@ -53,7 +54,17 @@ export function buildAlicloudPlatform(config: ManagedClusterConfig): ClusterPlat
 
   const unseal = new AlicloudVaultUnseal(`${name}-vault-unseal`, { tags }, opts);
 
+  const objectStorage =
+    config.platform.data.objectStorage.provider === "cloud"
+      ? new AlicloudObjectStorage(
+          `${name}-object-storage`,
+          { region: config.region, buckets: cloudBucketNames(name), tags },
+          opts,
+        )
+      : undefined;
+
   return {
+    objectStorage,
     vaultUnseal: {
       type: "alicloudkms",
       region: config.region,

@@ -5,8 +5,9 @@ import { NvidiaDevicePlugin } from "../components/gpu/nvidia-device-plugin";
 import { AwsNetwork } from "../components/network/aws-network";
 import { AwsVaultUnseal } from "../components/secrets/aws-vault-unseal";
 import { vaultFullname } from "../components/secrets/vault";
+import { AwsObjectStorage } from "../components/storage/aws-object-storage";
 import type { ManagedClusterConfig } from "./config";
-import { type ClusterPlatform, VAULT_IDENTITY } from "./platform";
+import { type ClusterPlatform, cloudBucketNames, VAULT_IDENTITY } from "./platform";
 
 /** VPC, EKS cluster, GPU node groups and the NVIDIA device plugin on AWS. */
 export function buildAwsPlatform(config: ManagedClusterConfig): ClusterPlatform {
@@ -70,7 +71,17 @@ export function buildAwsPlatform(config: ManagedClusterConfig): ClusterPlatform 
     opts,
   );
 
+  const objectStorage =
+    config.platform.data.objectStorage.provider === "cloud"
+      ? new AwsObjectStorage(
+          `${name}-object-storage`,
+          { region: config.region, buckets: cloudBucketNames(name), tags },
+          opts,
+        )
+      : undefined;
+
   return {
+    objectStorage,
     vaultUnseal: {
       type: "awskms",
       region: config.region,

@@ -54,8 +54,8 @@ export const platformSchema = z
     }),
     data: z.strictObject({
       objectStorage: z.strictObject({
-        /** In-cluster MinIO; the clouds' object storage follows in a later release. */
-        provider: z.enum(["minio"]),
+        /** `minio` in the cluster, or `cloud`: S3 on AWS, OSS on Alibaba Cloud (the production choice). */
+        provider: z.enum(["minio", "cloud"]),
         /** MinIO server image, pinned; MinIO publishes no community images any more, so mirror or build it. */
         minioImage: imageRef,
         /** MinIO client (`mc`) image used to create buckets, pinned. */

@@ -23,7 +23,7 @@ export function buildPlatformServices(config: PlatformConfig, cluster: ClusterPl
   const provider = cluster.kubernetesProvider;
   const namespaces = createNamespaces(config.tags, provider);
   const ingress = deployIngress(config, namespaces, provider);
-  const data = deployData(config, namespaces, provider);
+  const data = deployData(config, namespaces, cluster.objectStorage, provider);
   const identity = deployIdentity(config, namespaces, ingress, data, provider);
   const observability = deployObservability(config, namespaces, ingress, identity, data, provider);
   const vector = deployVector(config, namespaces, data, provider);

@@ -1,5 +1,6 @@
 import type * as kubernetes from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import type { ObjectStorageEndpoint } from "../components/storage/object-storage";
 import type { PlatformConfig } from "./config";
 import { buildAlicloudPlatform } from "./platform-alicloud";
 import { buildAwsPlatform } from "./platform-aws";
@@ -38,6 +39,25 @@ export interface ClusterPlatform {
   readonly apiServerAclAttachCommand?: pulumi.Output<string>;
   readonly kubernetesProvider: kubernetes.Provider;
   readonly vaultUnseal?: CloudVaultUnseal;
+  /** The cloud's object storage, when the stack asks for it instead of MinIO. */
+  readonly objectStorage?: ObjectStorageEndpoint;
+}
+
+/** Buckets the platform itself uses, by purpose. */
+export const BUCKET_PURPOSES = ["postgresBackups", "loki", "milvus", "models"] as const;
+export type BucketPurpose = (typeof BUCKET_PURPOSES)[number];
+
+/** Cloud bucket names are global: prefix them with the stack's resource name. */
+export function cloudBucketNames(name: string): Record<BucketPurpose, string> {
+  const suffix: Record<BucketPurpose, string> = {
+    postgresBackups: "postgres-backups",
+    loki: "loki",
+    milvus: "milvus",
+    models: "models",
+  };
+  return Object.fromEntries(
+    BUCKET_PURPOSES.map((purpose) => [purpose, `${name}-${suffix[purpose]}`]),
+  ) as Record<BucketPurpose, string>;
 }
 
 export function buildClusterPlatform(config: PlatformConfig): ClusterPlatform {

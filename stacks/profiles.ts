@@ -55,7 +55,8 @@ const ENVIRONMENT_DEFAULTS: Record<Environment, Defaults> = {
       },
       vector: { mode: "cluster", storageGi: 100 },
       data: {
-        objectStorage: { provider: "minio", ...MINIO_IMAGES, mode: "distributed", storageGi: 500 },
+        // S3 or OSS: durable, no disks to run; MinIO settings apply if a stack chooses minio.
+        objectStorage: { provider: "cloud", ...MINIO_IMAGES, mode: "distributed", storageGi: 500 },
         postgres: { instances: 3, storageGi: 100, appDatabases: [] },
         redis: { mode: "sentinel", storageGi: 16 },
         kafka: { nodes: 3, storageGi: 200, topics: [] },

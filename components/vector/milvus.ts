@@ -21,6 +21,12 @@ export interface MilvusObjectStorage {
   readonly credentialsSecretName: string;
   readonly accessKeyIdKey: string;
   readonly secretAccessKeyKey: string;
+  /** The service behind the S3 API: `aws` for S3 and MinIO, `aliyun` for OSS. Default `"aws"`. */
+  readonly cloudProvider?: "aws" | "aliyun";
+  /** Region of a cloud bucket. Default `""` (MinIO needs none). */
+  readonly region?: string;
+  /** Who Milvus may reach for it. Default: the platform's MinIO pods in the data namespace. */
+  readonly networkPeers?: Peers;
 }
 
 /** The platform's Kafka (Strimzi, TLS listener, no client authentication). */
@@ -268,7 +274,7 @@ export class Milvus extends pulumi.ComponentResource {
     egress(
       "object-storage",
       milvusPods,
-      [{ namespace: "data", podLabels: MINIO_PODS }],
+      args.objectStorage.networkPeers ?? [{ namespace: "data", podLabels: MINIO_PODS }],
       [args.objectStorage.port],
     );
     if (args.kafka) egress("kafka", milvusPods, [{ namespace: "data", podLabels: KAFKA_PODS }], kafkaPorts);
@@ -380,6 +386,10 @@ function chartValues(
       accessKey: "",
       secretKey: "",
       useIAM: false,
+      cloudProvider: storage.cloudProvider ?? "aws",
+      region: storage.region ?? "",
+      // OSS only serves virtual-hosted-style requests; MinIO and S3 take path-style ones.
+      useVirtualHost: storage.cloudProvider === "aliyun",
     },
     externalKafka: args.kafka
       ? { enabled: true, brokerList: args.kafka.bootstrapServers, securityProtocol: "SSL" }

@@ -129,14 +129,34 @@ function recordRegistrations() {
   };
   return {
     resources,
-    /** Resolves once no registration has been in flight for several turns of the event loop. */
+    /**
+     * Resolves once no registration has been in flight for several turns of the event loop; throws if
+     * some resource never even started registering (a dependency cycle), as `pulumi up` would hang.
+     */
     async settled(): Promise<void> {
       for (let quietTurns = 0; quietTurns < 5; ) {
         await new Promise((tick) => setImmediate(tick));
         quietTurns = pending === 0 ? quietTurns + 1 : 0;
       }
+      const stuck = [...stuckRegistrations()];
+      if (stuck.length > 0)
+        throw new Error(`registrations that never complete (a dependency cycle?): ${stuck.join(", ")}`);
     },
   };
+}
+
+/** Resources the runtime still waits to register, from its own bookkeeping (what it reports at exit). */
+function* stuckRegistrations(): Iterable<string> {
+  const store = (
+    require("@pulumi/pulumi/runtime/state") as {
+      getStore(): {
+        pendingResourceRegistrations?: Map<unknown, { name?: string; type?: string; label?: string }>;
+      };
+    }
+  ).getStore();
+  for (const registration of store.pendingResourceRegistrations?.values() ?? []) {
+    yield registration.name ? `${registration.type} ${registration.name}` : String(registration.label);
+  }
 }
 
 function isSecretValue(value: unknown): value is { value: unknown } {

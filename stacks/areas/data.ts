@@ -1,17 +1,21 @@
 import type * as kubernetes from "@pulumi/kubernetes";
-import { allowEgress } from "../../components/baseline/network-policy";
+import * as pulumi from "@pulumi/pulumi";
+import { allowEgress, type Peers } from "../../components/baseline/network-policy";
+import { secretCopy } from "../../components/baseline/secret-copy";
 import { KafkaCluster } from "../../components/data/kafka-cluster";
 import { PostgresCluster } from "../../components/data/postgres-cluster";
 import { RedisStore } from "../../components/data/redis-store";
 import { MinioObjectStore } from "../../components/storage/minio-object-store";
+import type { ObjectStorageEndpoint } from "../../components/storage/object-storage";
 import type { PlatformOutputs } from "../../packages/platform-outputs/src/contract";
 import type { PlatformConfig } from "../config";
+import type { BucketPurpose } from "../platform";
 import { NAMESPACES, type PlatformNamespaces } from "./namespaces";
 
 const NAMESPACE_OF_DATA = NAMESPACES.data;
 
-/** Buckets the platform itself uses. */
-export const PLATFORM_BUCKETS = {
+/** MinIO's bucket names, by purpose (cloud buckets carry the stack's prefix: see cloudBucketNames). */
+const PLATFORM_BUCKETS: Record<BucketPurpose, string> = {
   postgresBackups: "postgres-backups",
   loki: "loki",
   milvus: "milvus",
@@ -30,17 +34,32 @@ const CLIENTS = {
   redis: ["ai"],
 };
 
+/** The platform's object storage, whichever provides it, as its consumers need it. */
+export interface PlatformObjectStorage extends ObjectStorageEndpoint {
+  readonly flavor: "minio" | "s3" | "oss";
+  /** Secret in the data namespace with keys `accessKey` and `secretKey`. */
+  readonly credentialsSecretName: string;
+  /** Who a consumer's pods must be allowed to reach for it. */
+  readonly networkPeers: Peers;
+  /** What provides it: consumers wait for it. */
+  readonly provisionedBy: pulumi.Resource;
+}
+
 export interface DataArea {
   readonly postgres: PostgresCluster;
   readonly kafka: KafkaCluster;
   readonly redis: RedisStore;
-  readonly objectStorage: MinioObjectStore;
+  readonly objectStorage: PlatformObjectStorage;
 }
 
-/** Object storage, PostgreSQL, Redis and Kafka in the data namespace, sized by the environment profile. */
+const MINIO_SERVER_PODS = { "app.kubernetes.io/name": "minio", "app.kubernetes.io/component": "server" };
+const CREDENTIALS_SECRET = "object-storage-credentials";
+
+/** Object storage (the cloud's, or MinIO), PostgreSQL, Redis and Kafka in the data namespace, sized by the profile. */
 export function deployData(
   config: PlatformConfig,
   namespaces: PlatformNamespaces,
+  cloudObjectStorage: ObjectStorageEndpoint | undefined,
   provider: kubernetes.Provider,
 ): DataArea {
   const settings = config.platform.data;
@@ -48,19 +67,31 @@ export function deployData(
   // Stateful: protected in prod along with the cluster.
   const opts = { providers: [provider], protect: config.protect, dependsOn: [namespaces.data] };
 
-  const objectStorage = new MinioObjectStore(
-    "minio",
-    {
-      namespace,
-      image: settings.objectStorage.minioImage,
-      clientImage: settings.objectStorage.minioClientImage,
-      mode: settings.objectStorage.mode,
-      storageGi: settings.objectStorage.storageGi,
-      buckets: Object.values(PLATFORM_BUCKETS),
-      clientNamespaces: CLIENTS.objectStorage,
-    },
-    opts,
+  const minio = cloudObjectStorage ? undefined : minioStore(config, namespace, opts);
+  const store: ObjectStorageEndpoint = cloudObjectStorage ?? minioEndpoint(minio as MinioObjectStore);
+  const provisionedBy = minio ?? cloudObjectStorage;
+  if (!pulumi.Resource.isInstance(provisionedBy))
+    throw new Error("internal: object storage must come from a resource");
+  // A child of whatever provides the storage: as a child of the namespace it would deadlock MinIO,
+  // which waits for the namespace and everything under it.
+  secretCopy(
+    CREDENTIALS_SECRET,
+    namespace,
+    { accessKey: store.accessKeyId, secretKey: store.secretAccessKey },
+    { parent: provisionedBy, provider, dependsOn: [namespaces.data] },
   );
+  const objectStorage: PlatformObjectStorage = {
+    endpoint: store.endpoint,
+    buckets: store.buckets,
+    accessKeyId: store.accessKeyId,
+    secretAccessKey: store.secretAccessKey,
+    region: store.region,
+    flavor: cloudObjectStorage ? (config.cloud === "alicloud" ? "oss" : "s3") : "minio",
+    credentialsSecretName: CREDENTIALS_SECRET,
+    networkPeers: cloudObjectStorage ? "anywhere" : [{ namespace, podLabels: MINIO_SERVER_PODS }],
+    provisionedBy,
+  };
+
   const postgres = new PostgresCluster(
     "postgres",
     {
@@ -71,12 +102,12 @@ export function deployData(
       clientNamespaces: CLIENTS.postgres,
       metricsNamespace: NAMESPACES.observability,
       backup: {
-        destinationPath: `s3://${PLATFORM_BUCKETS.postgresBackups}/${config.stack}`,
+        destinationPath: `s3://${objectStorage.buckets.postgresBackups}/${config.stack}`,
         endpointURL: objectStorage.endpoint,
-        credentialsSecretName: objectStorage.credentialsSecretName,
+        credentialsSecretName: CREDENTIALS_SECRET,
       },
     },
-    { ...opts, dependsOn: [namespaces.data, objectStorage] },
+    { ...opts, dependsOn: [namespaces.data, provisionedBy] },
   );
   const kafka = new KafkaCluster(
     "kafka",
@@ -89,7 +120,6 @@ export function deployData(
     },
     opts,
   );
-
   const redis = new RedisStore(
     "redis",
     {
@@ -101,23 +131,53 @@ export function deployData(
     opts,
   );
 
-  // PostgreSQL ships WAL and backups to MinIO in the same namespace.
-  allowEgress(
-    "postgres-to-object-storage",
+  if (!cloudObjectStorage) {
+    // PostgreSQL ships WAL and backups to MinIO in the same namespace (cloud endpoints are on 443, already allowed).
+    allowEgress(
+      "postgres-to-object-storage",
+      {
+        namespace,
+        podLabels: { "cnpg.io/cluster": postgres.clusterName },
+        peers: objectStorage.networkPeers,
+        ports: [9000],
+      },
+      { parent: namespaces.data },
+    );
+  }
+  return { postgres, kafka, redis, objectStorage };
+}
+
+/** In-cluster MinIO with the platform's buckets, named as they are (no global namespace to share). */
+function minioStore(
+  config: PlatformConfig,
+  namespace: string,
+  opts: pulumi.ComponentResourceOptions,
+): MinioObjectStore {
+  const settings = config.platform.data.objectStorage;
+  return new MinioObjectStore(
+    "minio",
     {
       namespace,
-      podLabels: { "cnpg.io/cluster": postgres.clusterName },
-      peers: [
-        {
-          namespace,
-          podLabels: { "app.kubernetes.io/name": "minio", "app.kubernetes.io/component": "server" },
-        },
-      ],
-      ports: [9000],
+      image: settings.minioImage,
+      clientImage: settings.minioClientImage,
+      mode: settings.mode,
+      storageGi: settings.storageGi,
+      buckets: Object.values(PLATFORM_BUCKETS),
+      clientNamespaces: CLIENTS.objectStorage,
     },
-    { parent: namespaces.data },
+    opts,
   );
-  return { postgres, kafka, redis, objectStorage };
+}
+
+function minioEndpoint(minio: MinioObjectStore): ObjectStorageEndpoint {
+  return {
+    endpoint: minio.endpoint,
+    buckets: PLATFORM_BUCKETS,
+    accessKeyId: minio.accessKeyId,
+    secretAccessKey: minio.secretAccessKey,
+    // MinIO ignores the region; S3 clients still sign with one.
+    region: "us-east-1",
+  };
 }
 
 /** What application teams may rely on: hosts, ports, names and Secret references, never credentials. */
@@ -148,7 +208,7 @@ export function dataStoresOutput(data: DataArea): NonNullable<PlatformOutputs["d
     },
     objectStorage: {
       endpoint: objectStorage.endpoint,
-      buckets: { ...PLATFORM_BUCKETS },
+      buckets: { ...objectStorage.buckets },
       credentialsSecret: `${namespace}/${objectStorage.credentialsSecretName}`,
     },
   };

@@ -5,7 +5,7 @@ import { httpsListenerName } from "../../components/ingress/hostnames";
 import { LoggingStack, lokiGatewayUrl } from "../../components/observability/logging-stack";
 import { MonitoringStack } from "../../components/observability/monitoring-stack";
 import type { PlatformConfig } from "../config";
-import { type DataArea, PLATFORM_BUCKETS } from "./data";
+import type { DataArea } from "./data";
 import type { IdentityArea } from "./identity";
 import type { IngressArea } from "./ingress";
 import { NAMESPACES, type PlatformNamespaces } from "./namespaces";
@@ -84,11 +84,13 @@ export function deployObservability(
       retentionHours: settings.logs.retentionHours,
       objectStorage: {
         endpoint: objectStorage.endpoint,
-        bucket: PLATFORM_BUCKETS.loki,
+        bucket: objectStorage.buckets.loki,
         credentialsSecretName: "loki-object-storage",
         accessKeyIdKey: "accessKey",
         secretAccessKeyKey: "secretKey",
-        insecure: true,
+        insecure: objectStorage.flavor === "minio",
+        region: objectStorage.region,
+        networkPeers: objectStorage.networkPeers,
       },
     },
     // Its ServiceMonitor needs the Prometheus Operator's CRDs, which the monitoring stack installs.
@@ -99,7 +101,7 @@ export function deployObservability(
         namespaces.observability,
         namespaces.observabilityAgents,
         credentials,
-        objectStorage,
+        objectStorage.provisionedBy,
         monitoring,
       ],
     },

@@ -2,7 +2,7 @@ import type * as kubernetes from "@pulumi/kubernetes";
 import { secretCopy } from "../../components/baseline/secret-copy";
 import { Milvus } from "../../components/vector/milvus";
 import type { PlatformConfig } from "../config";
-import { type DataArea, PLATFORM_BUCKETS } from "./data";
+import type { DataArea } from "./data";
 import type { PlatformNamespaces } from "./namespaces";
 
 export interface VectorArea {
@@ -22,6 +22,7 @@ export function deployVector(
 ): VectorArea {
   const namespace = namespaces.ai.name;
   const { objectStorage } = data;
+  const endpoint = new URL(objectStorage.endpoint);
   const credentials = secretCopy(
     "milvus-object-storage",
     namespace,
@@ -35,10 +36,13 @@ export function deployVector(
       mode: config.platform.vector.mode,
       storageGi: config.platform.vector.storageGi,
       objectStorage: {
-        host: new URL(objectStorage.endpoint).hostname,
-        port: Number(new URL(objectStorage.endpoint).port),
-        bucket: PLATFORM_BUCKETS.milvus,
-        useSSL: false,
+        host: endpoint.hostname,
+        port: Number(endpoint.port || (endpoint.protocol === "https:" ? 443 : 80)),
+        bucket: objectStorage.buckets.milvus,
+        useSSL: endpoint.protocol === "https:",
+        cloudProvider: objectStorage.flavor === "oss" ? "aliyun" : "aws",
+        region: objectStorage.flavor === "minio" ? "" : objectStorage.region,
+        networkPeers: objectStorage.networkPeers,
         credentialsSecretName: "milvus-object-storage",
         accessKeyIdKey: "accessKey",
         secretAccessKeyKey: "secretKey",
@@ -47,7 +51,7 @@ export function deployVector(
     {
       providers: [provider],
       protect: config.protect,
-      dependsOn: [namespaces.ai, credentials, objectStorage],
+      dependsOn: [namespaces.ai, credentials, objectStorage.provisionedBy],
     },
   );
   return { milvus };
