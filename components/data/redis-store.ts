@@ -308,6 +308,22 @@ export class RedisStore extends pulumi.ComponentResource {
       );
     }
 
+    if (args.metricsNamespace) {
+      new kubernetes.apiextensions.CustomResource(
+        `${name}-pod-monitor`,
+        {
+          apiVersion: "monitoring.coreos.com/v1",
+          kind: "PodMonitor",
+          metadata: { name, namespace, labels: { release: "kube-prometheus-stack" } },
+          spec: {
+            selector: { matchLabels: redisPodLabels(name, mode) },
+            podMetricsEndpoints: [{ portNumber: EXPORTER_PORT }],
+          },
+        },
+        { parent: this },
+      );
+    }
+
     this.registerOutputs({
       host: this.host,
       port: this.port,

@@ -415,3 +415,16 @@ describe("RedisStore", () => {
     });
   });
 });
+
+describe("RedisStore metrics", () => {
+  it("declares a PodMonitor Prometheus selects only when a metrics namespace is given", async () => {
+    const withMetrics = (await render({ ...SHAPES.dev, metricsNamespace: "observability" })).run;
+    const monitor = single(withMetrics, "kubernetes:monitoring.coreos.com/v1:PodMonitor").inputs;
+    expect(monitor.metadata.labels).toEqual({ release: "kube-prometheus-stack" });
+    expect(monitor.spec.podMetricsEndpoints).toEqual([{ portNumber: 9121 }]);
+    const without = (await render(SHAPES.dev)).run;
+    expect(
+      without.resources.filter((r) => r.type === "kubernetes:monitoring.coreos.com/v1:PodMonitor"),
+    ).toEqual([]);
+  });
+});
