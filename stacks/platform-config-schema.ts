@@ -37,6 +37,19 @@ export const platformSchema = z
       installEnvoyGateway: z.boolean(),
       /** Envoy Gateway controller replicas. */
       controllerReplicas: z.number().int().min(1).max(5),
+      /** cert-manager controller replicas. */
+      certManagerReplicas: z.number().int().min(1).max(5),
+    }),
+    identity: z.strictObject({
+      /** Keycloak replicas; above 1 they cluster, with a PDB and a zone spread. */
+      keycloakReplicas: z.number().int().min(1).max(9),
+    }),
+    secrets: z.strictObject({
+      /** `standalone`: one Vault server; `ha`: three with Raft, a PDB and a zone spread. */
+      vaultMode: z.enum(["standalone", "ha"]),
+      vaultStorageGi: z.number().int().min(1).max(1024),
+      vaultAuditStorageGi: z.number().int().min(1).max(1024),
+      externalSecretsReplicas: z.number().int().min(1).max(5),
     }),
     observability: z.strictObject({
       prometheusRetention: z.string().regex(/^\d+[hdwy]$/, "must look like 2d or 15d"),

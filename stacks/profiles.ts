@@ -26,7 +26,19 @@ const ENVIRONMENT_DEFAULTS: Record<Environment, Defaults> = {
     protect: false,
     platform: {
       tls: { issuer: "letsencrypt" },
-      ingress: { gatewayClassName: "envoy-gateway", installEnvoyGateway: true, controllerReplicas: 1 },
+      ingress: {
+        gatewayClassName: "envoy-gateway",
+        installEnvoyGateway: true,
+        controllerReplicas: 1,
+        certManagerReplicas: 1,
+      },
+      identity: { keycloakReplicas: 1 },
+      secrets: {
+        vaultMode: "standalone",
+        vaultStorageGi: 5,
+        vaultAuditStorageGi: 5,
+        externalSecretsReplicas: 1,
+      },
       observability: {
         prometheusRetention: "3d",
         prometheusStorageGi: 20,
@@ -46,7 +58,14 @@ const ENVIRONMENT_DEFAULTS: Record<Environment, Defaults> = {
     protect: true,
     platform: {
       tls: { issuer: "letsencrypt" },
-      ingress: { gatewayClassName: "envoy-gateway", installEnvoyGateway: true, controllerReplicas: 2 },
+      ingress: {
+        gatewayClassName: "envoy-gateway",
+        installEnvoyGateway: true,
+        controllerReplicas: 2,
+        certManagerReplicas: 2,
+      },
+      identity: { keycloakReplicas: 2 },
+      secrets: { vaultMode: "ha", vaultStorageGi: 20, vaultAuditStorageGi: 20, externalSecretsReplicas: 2 },
       observability: {
         prometheusRetention: "15d",
         prometheusStorageGi: 100,
@@ -69,7 +88,19 @@ const ENVIRONMENT_DEFAULTS: Record<Environment, Defaults> = {
       // *.localhost resolves to the loopback address, so a port-forwarded Gateway answers locally.
       domain: "ai.localhost",
       tls: { issuer: "self-signed" },
-      ingress: { gatewayClassName: "envoy-gateway", installEnvoyGateway: true, controllerReplicas: 1 },
+      ingress: {
+        gatewayClassName: "envoy-gateway",
+        installEnvoyGateway: true,
+        controllerReplicas: 1,
+        certManagerReplicas: 1,
+      },
+      identity: { keycloakReplicas: 1 },
+      secrets: {
+        vaultMode: "standalone",
+        vaultStorageGi: 5,
+        vaultAuditStorageGi: 5,
+        externalSecretsReplicas: 1,
+      },
       observability: {
         prometheusRetention: "1d",
         prometheusStorageGi: 5,

@@ -44,7 +44,7 @@ export function deployIdentity(
     "keycloak",
     {
       namespace,
-      replicas: config.environment === "prod" ? 2 : 1,
+      replicas: config.platform.identity.keycloakReplicas,
       hostname: ingress.hostnames.auth,
       database: {
         host: data.postgres.host,

@@ -59,7 +59,7 @@ export function deployIngress(
       acmeEmail: tls.acmeEmail,
       gateway: { name: gateway.gatewayName, namespace: ingressNs },
       hostnames,
-      replicas: config.environment === "prod" ? 2 : 1,
+      replicas: ingressSettings.certManagerReplicas,
     },
     { ...opts, dependsOn: [namespaces.certManager, gateway] },
   );

@@ -24,16 +24,16 @@ export function deploySecrets(
   const namespace = namespaces.secrets.name;
   if (namespace !== VAULT_IDENTITY.namespace)
     throw new Error("internal: Vault's namespace and its KMS grant disagree");
-  const prod = config.environment === "prod";
+  const settings = config.platform.secrets;
   const opts = { providers: [provider], dependsOn: [namespaces.secrets] };
 
   const vault = new Vault(
     VAULT_IDENTITY.release,
     {
       namespace,
-      mode: prod ? "ha" : "standalone",
-      storageGi: prod ? 20 : 5,
-      auditStorageGi: prod ? 20 : 5,
+      mode: settings.vaultMode,
+      storageGi: settings.vaultStorageGi,
+      auditStorageGi: settings.vaultAuditStorageGi,
       seal: sealFor(unseal, namespace, namespaces),
       clientNamespaces: ["ai"],
       externalSecretsNamespace: namespace,
@@ -46,7 +46,7 @@ export function deploySecrets(
     {
       namespace,
       vault: { address: vault.address },
-      replicas: prod ? 2 : 1,
+      replicas: settings.externalSecretsReplicas,
       metricsNamespace: namespaces.observability.name,
     },
     { ...opts, dependsOn: [namespaces.secrets, vault] },
