@@ -29,6 +29,11 @@ export interface MinioObjectStoreArgs {
   readonly buckets: readonly string[];
   /** Namespaces whose pods may reach the S3 API on 9000. Default `[]`. */
   readonly clientNamespaces?: readonly string[];
+  /**
+   * Namespace of the Prometheus that scrapes MinIO's cluster metrics (served without a token, as
+   * MINIO_PROMETHEUS_AUTH_TYPE=public allows; they carry no object data). Default: no metrics.
+   */
+  readonly metricsNamespace?: string;
 }
 
 const S3_PORT = 9000;
@@ -219,7 +224,13 @@ export class MinioObjectStore extends pulumi.ComponentResource {
                     "/tmp/certs",
                   ],
                   // The root filesystem is read-only: HOME and the certs dir live on the tmp emptyDir.
-                  env: [...credentialEnv, { name: "HOME", value: "/tmp" }],
+                  env: [
+                    ...credentialEnv,
+                    { name: "HOME", value: "/tmp" },
+                    ...(args.metricsNamespace
+                      ? [{ name: "MINIO_PROMETHEUS_AUTH_TYPE", value: "public" }]
+                      : []),
+                  ],
                   ports: [
                     { name: "s3", containerPort: S3_PORT, protocol: "TCP" },
                     { name: "console", containerPort: CONSOLE_PORT, protocol: "TCP" },
@@ -344,6 +355,36 @@ export class MinioObjectStore extends pulumi.ComponentResource {
           },
         },
         { parent: this, dependsOn: [statefulSet, ...services] },
+      );
+    }
+
+    if (args.metricsNamespace) {
+      new kubernetes.apiextensions.CustomResource(
+        `${name}-service-monitor`,
+        {
+          apiVersion: "monitoring.coreos.com/v1",
+          kind: "ServiceMonitor",
+          metadata: { name, namespace, labels: { release: "kube-prometheus-stack" } },
+          spec: {
+            selector: { matchLabels: serverPods },
+            // Both Services carry these labels; cluster metrics are the same from any pod, so scrape one.
+            endpoints: [
+              {
+                port: "s3",
+                path: "/minio/v2/metrics/cluster",
+                relabelings: [
+                  { sourceLabels: ["__meta_kubernetes_service_name"], regex: SERVICE_NAME, action: "keep" },
+                ],
+              },
+            ],
+          },
+        },
+        { parent: this },
+      );
+      allowIngress(
+        `${name}-metrics`,
+        { namespace, podLabels: serverPods, peers: [{ namespace: args.metricsNamespace }], ports: [S3_PORT] },
+        { parent: this },
       );
     }
 

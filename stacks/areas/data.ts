@@ -164,6 +164,7 @@ function minioStore(
       storageGi: settings.storageGi,
       buckets: Object.values(PLATFORM_BUCKETS),
       clientNamespaces: CLIENTS.objectStorage,
+      metricsNamespace: NAMESPACES.observability,
     },
     opts,
   );

@@ -290,4 +290,19 @@ describe("MinioObjectStore", () => {
       expect(violations.filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
     });
   });
+
+  it("exposes cluster metrics to the named Prometheus namespace only when asked", async () => {
+    const run = await renderComponents(() => {
+      new MinioObjectStore("minio", { ...DEV, metricsNamespace: "observability" });
+    });
+    const monitor = single(run, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor").inputs;
+    expect(monitor.metadata.labels).toEqual({ release: "kube-prometheus-stack" });
+    expect(monitor.spec.endpoints[0]).toMatchObject({ port: "s3", path: "/minio/v2/metrics/cluster" });
+    const env = single(run, "kubernetes:apps/v1:StatefulSet").inputs.spec.template.spec.containers[0].env;
+    expect(env).toContainEqual({ name: "MINIO_PROMETHEUS_AUTH_TYPE", value: "public" });
+    const plain = await renderComponents(() => {
+      new MinioObjectStore("minio", DEV);
+    });
+    expect(plain.resources.filter((r) => r.type.endsWith(":ServiceMonitor"))).toEqual([]);
+  });
 });
