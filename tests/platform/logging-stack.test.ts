@@ -571,6 +571,7 @@ describe("LoggingStack", () => {
         "loki.storage.bucketNames",
       ]);
       const documented = readFileSync(join(REFERENCE_ROOT, "charts", "loki", "values.yaml"), "utf8");
+      // The FIXME placeholders are upstream's own, in the commented example this key comes from.
       expect(documented).toMatch(/# bucketNames:\n\s*#\s+chunks: FIXME\n\s*#\s+ruler: FIXME/);
     });
 
