@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { allowEgress, allowIngress } from "../baseline/network-policy";
 import { PINNED_CHARTS } from "../charts/pinned-charts";
+import { prometheusMonitor } from "../common/monitoring";
 
 export interface PostgresDatabase {
   /** Database name. */
@@ -292,16 +293,10 @@ export class PostgresCluster extends pulumi.ComponentResource {
     );
 
     if (args.metricsNamespace) {
-      new kubernetes.apiextensions.CustomResource(
-        `${name}-pod-monitor`,
-        {
-          apiVersion: "monitoring.coreos.com/v1",
-          kind: "PodMonitor",
-          metadata: { name, namespace, labels: { release: "kube-prometheus-stack" } },
-          spec: { selector: { matchLabels: instancePods }, podMetricsEndpoints: [{ port: "metrics" }] },
-        },
-        { parent: this, dependsOn: [cluster] },
-      );
+      prometheusMonitor("PodMonitor", name, namespace, instancePods, [{ port: "metrics" }], {
+        parent: this,
+        dependsOn: [cluster],
+      });
       allowIngress(
         `${name}-metrics`,
         { namespace, podLabels: instancePods, peers: [{ namespace: args.metricsNamespace }], ports: [9187] },

@@ -4,6 +4,7 @@ import * as random from "@pulumi/random";
 import { allowEgress, allowIngress, type NamespacePeer, type Peers } from "../baseline/network-policy";
 import { PINNED_CHARTS } from "../charts/pinned-charts";
 import { pinnedImage } from "../common/images";
+import { prometheusMonitor } from "../common/monitoring";
 import { RESTRICTED_CONTAINER } from "../common/security-context";
 import { zoneSpread } from "../common/topology";
 
@@ -309,18 +310,15 @@ export class RedisStore extends pulumi.ComponentResource {
     }
 
     if (args.metricsNamespace) {
-      new kubernetes.apiextensions.CustomResource(
-        `${name}-pod-monitor`,
+      prometheusMonitor(
+        "PodMonitor",
+        name,
+        namespace,
+        redisPodLabels(name, mode),
+        [{ portNumber: EXPORTER_PORT }],
         {
-          apiVersion: "monitoring.coreos.com/v1",
-          kind: "PodMonitor",
-          metadata: { name, namespace, labels: { release: "kube-prometheus-stack" } },
-          spec: {
-            selector: { matchLabels: redisPodLabels(name, mode) },
-            podMetricsEndpoints: [{ portNumber: EXPORTER_PORT }],
-          },
+          parent: this,
         },
-        { parent: this },
       );
     }
 

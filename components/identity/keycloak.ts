@@ -4,6 +4,7 @@ import * as random from "@pulumi/random";
 import { allowEgress, allowIngress } from "../baseline/network-policy";
 import { PINNED_CHARTS } from "../charts/pinned-charts";
 import { pinnedImage } from "../common/images";
+import { MONITOR_LABELS } from "../common/monitoring";
 import { zoneSpread } from "../common/topology";
 
 /** An OIDC client of the realm. Confidential unless `publicClient`; confidential ones get a generated secret. */
@@ -320,7 +321,7 @@ export class Keycloak extends pulumi.ComponentResource {
           http: { relativePath: "/" },
           health: { enabled: true },
           metrics: { enabled: true },
-          serviceMonitor: { enabled: true, labels: { release: "kube-prometheus-stack" } },
+          serviceMonitor: { enabled: true, labels: MONITOR_LABELS },
           extraEnv: yamlList(env),
           extraVolumes: yamlList([
             { name: "realm", secret: { secretName: `${name}-realm`, defaultMode: 0o440 } },

@@ -2,6 +2,7 @@ import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { allowEgress, allowIngress, type Peers } from "../baseline/network-policy";
 import { PINNED_CHARTS } from "../charts/pinned-charts";
+import { MONITOR_LABELS } from "../common/monitoring";
 import { RESTRICTED_READ_ONLY_CONTAINER } from "../common/security-context";
 import { zoneSpread } from "../common/topology";
 import { GPU_TAINT } from "../nodepool/gpu-scheduling";
@@ -75,7 +76,6 @@ const MEMBERLIST_PORT = 7946;
 const GATEWAY_PORT = 8080;
 const GATEWAY_SERVICE_PORT = 80;
 const ALLOY_PORT = 12345;
-const MONITORING_LABELS = { release: "kube-prometheus-stack" };
 const MINIO_PODS = { "app.kubernetes.io/name": "minio", "app.kubernetes.io/component": "server" };
 /** Set on the Loki server pods (not the gateway) so NetworkPolicies can tell them apart. */
 const SERVER_POD_LABEL = { "ai-platform/loki-role": "server" };
@@ -416,7 +416,7 @@ export class LoggingStack extends pulumi.ComponentResource {
       {
         apiVersion: "monitoring.coreos.com/v1",
         kind: "ServiceMonitor",
-        metadata: { name: loki, namespace, labels: { ...lokiPods, ...MONITORING_LABELS } },
+        metadata: { name: loki, namespace, labels: { ...lokiPods, ...MONITOR_LABELS } },
         spec: {
           selector: {
             matchLabels: lokiPods,
@@ -490,7 +490,7 @@ export class LoggingStack extends pulumi.ComponentResource {
             rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] }],
             clusterRules: [],
           },
-          serviceMonitor: { enabled: true, additionalLabels: MONITORING_LABELS },
+          serviceMonitor: { enabled: true, additionalLabels: MONITOR_LABELS },
         },
       },
       { parent: this },

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { allowEgress, allowIngress } from "../baseline/network-policy";
 import { PINNED_CHARTS } from "../charts/pinned-charts";
+import { MONITOR_LABELS } from "../common/monitoring";
 import { RESTRICTED_CONTAINER } from "../common/security-context";
 import { zoneSpread } from "../common/topology";
 
@@ -87,7 +88,8 @@ export const DEFAULT_SCRAPE_NAMESPACES = [
 ] as const;
 
 /** The Helm release name: fixed, since the chart labels its own monitors `release: <release name>`. */
-const RELEASE = "kube-prometheus-stack";
+// The release name is what the chart puts in the `release` label every platform monitor carries.
+const RELEASE = MONITOR_LABELS.release;
 const MONITOR_LABEL = { release: RELEASE } as const;
 const PROMETHEUS = `${RELEASE}-prometheus`;
 const ALERTMANAGER = `${RELEASE}-alertmanager`;

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { allowEgress, allowIngress, type Peers } from "../baseline/network-policy";
 import { PINNED_CHARTS } from "../charts/pinned-charts";
 import { chartImageTag } from "../common/images";
+import { MONITOR_LABELS } from "../common/monitoring";
 import { zoneSpread } from "../common/topology";
 
 /** The Vault the ClusterSecretStore reads from. */
@@ -166,7 +167,7 @@ export class ExternalSecrets extends pulumi.ComponentResource {
                 serviceMonitor: {
                   enabled: true,
                   renderMode: "alwaysRender",
-                  additionalLabels: { release: "kube-prometheus-stack" },
+                  additionalLabels: MONITOR_LABELS,
                 },
               }
             : {}),

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { allowEgress, allowIngress, type Peers } from "../baseline/network-policy";
 import { PINNED_CHARTS } from "../charts/pinned-charts";
 import { chartImageTag } from "../common/images";
+import { MONITOR_LABELS } from "../common/monitoring";
 import { RESTRICTED_CONTAINER } from "../common/security-context";
 import { zoneSpread } from "../common/topology";
 
@@ -318,7 +319,7 @@ export class Vault extends pulumi.ComponentResource {
                 serverTelemetry: {
                   serviceMonitor: {
                     enabled: true,
-                    selectors: { release: "kube-prometheus-stack" },
+                    selectors: MONITOR_LABELS,
                     ...(tls
                       ? {
                           tlsConfig: {

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { allowEgress, allowIngress } from "../baseline/network-policy";
 import { pinnedImage } from "../common/images";
+import { prometheusMonitor } from "../common/monitoring";
 import { RESTRICTED_READ_ONLY_CONTAINER } from "../common/security-context";
 import { zoneSpread } from "../common/topology";
 
@@ -359,26 +360,18 @@ export class MinioObjectStore extends pulumi.ComponentResource {
     }
 
     if (args.metricsNamespace) {
-      new kubernetes.apiextensions.CustomResource(
-        `${name}-service-monitor`,
-        {
-          apiVersion: "monitoring.coreos.com/v1",
-          kind: "ServiceMonitor",
-          metadata: { name, namespace, labels: { release: "kube-prometheus-stack" } },
-          spec: {
-            selector: { matchLabels: serverPods },
-            // Both Services carry these labels; cluster metrics are the same from any pod, so scrape one.
-            endpoints: [
-              {
-                port: "s3",
-                path: "/minio/v2/metrics/cluster",
-                relabelings: [
-                  { sourceLabels: ["__meta_kubernetes_service_name"], regex: SERVICE_NAME, action: "keep" },
-                ],
-              },
-            ],
-          },
-        },
+      // Both Services carry these labels; cluster metrics are the same from any pod, so scrape one.
+      const onlyTheS3Service = {
+        sourceLabels: ["__meta_kubernetes_service_name"],
+        regex: SERVICE_NAME,
+        action: "keep",
+      };
+      prometheusMonitor(
+        "ServiceMonitor",
+        name,
+        namespace,
+        serverPods,
+        [{ port: "s3", path: "/minio/v2/metrics/cluster", relabelings: [onlyTheS3Service] }],
         { parent: this },
       );
       allowIngress(

@@ -4,6 +4,7 @@ import * as random from "@pulumi/random";
 import { allowEgress, allowIngress, type Peers } from "../baseline/network-policy";
 import { PINNED_CHARTS } from "../charts/pinned-charts";
 import { chartImageTag } from "../common/images";
+import { MONITOR_LABELS } from "../common/monitoring";
 import { RESTRICTED_CONTAINER } from "../common/security-context";
 import { zoneSpread } from "../common/topology";
 
@@ -79,7 +80,6 @@ const ETCD_CLIENT_PORT = 2379;
 const ETCD_PEER_PORT = 2380;
 const ETCD_METRICS_PORT = 2381;
 const KAFKA_CA_DIR = "/milvus/kafka-ca";
-const MONITOR_LABELS = { release: "kube-prometheus-stack" };
 const ROOT_USER = "root";
 /** The platform's object store (MinIO in the data namespace) and Kafka brokers (Strimzi's label). */
 const MINIO_PODS = { "app.kubernetes.io/name": "minio", "app.kubernetes.io/component": "server" };
