@@ -1,15 +1,11 @@
 import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
-import type { ResourceTags } from "../common/tags";
-import { ABANDONED_UPLOAD_DAYS, NONCURRENT_VERSION_DAYS, type ObjectStorageEndpoint } from "./object-storage";
-
-export interface AlicloudObjectStorageArgs {
-  readonly region: string;
-  /** Bucket name per purpose; OSS names are global, so include something unique (the stack name). */
-  readonly buckets: ObjectStorageEndpoint["buckets"];
-  /** Cost-allocation tags. Default `{}`. */
-  readonly tags?: ResourceTags;
-}
+import {
+  ABANDONED_UPLOAD_DAYS,
+  type CloudObjectStorageArgs,
+  NONCURRENT_VERSION_DAYS,
+  type ObjectStorageEndpoint,
+} from "./object-storage";
 
 /**
  * OSS buckets for the platform: private, encrypted at rest, versioned, old versions and abandoned
@@ -23,7 +19,7 @@ export class AlicloudObjectStorage extends pulumi.ComponentResource implements O
   public readonly secretAccessKey: pulumi.Output<string>;
   public readonly region: string;
 
-  constructor(name: string, args: AlicloudObjectStorageArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: CloudObjectStorageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ai-platform:storage:AlicloudObjectStorage", name, {}, opts);
     const tags = args.tags ?? {};
     const child = { parent: this };

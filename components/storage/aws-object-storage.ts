@@ -1,15 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { type ResourceTags, withNameTag } from "../common/tags";
-import { ABANDONED_UPLOAD_DAYS, NONCURRENT_VERSION_DAYS, type ObjectStorageEndpoint } from "./object-storage";
-
-export interface AwsObjectStorageArgs {
-  readonly region: string;
-  /** Bucket name per purpose; S3 names are global, so include something unique (the stack name). */
-  readonly buckets: ObjectStorageEndpoint["buckets"];
-  /** Cost-allocation tags. Default `{}`. */
-  readonly tags?: ResourceTags;
-}
+import { withNameTag } from "../common/tags";
+import {
+  ABANDONED_UPLOAD_DAYS,
+  type CloudObjectStorageArgs,
+  NONCURRENT_VERSION_DAYS,
+  type ObjectStorageEndpoint,
+} from "./object-storage";
 
 /**
  * S3 buckets for the platform: public access blocked, encrypted with a rotating KMS key, versioned,
@@ -23,7 +20,7 @@ export class AwsObjectStorage extends pulumi.ComponentResource implements Object
   public readonly secretAccessKey: pulumi.Output<string>;
   public readonly region: string;
 
-  constructor(name: string, args: AwsObjectStorageArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: CloudObjectStorageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ai-platform:storage:AwsObjectStorage", name, {}, opts);
     const tags = args.tags ?? {};
     const child = { parent: this };

@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { ResourceTags } from "../common/tags";
 
 /** What consumers of object storage need, whichever provides it (MinIO in the cluster, S3, OSS). */
 export interface ObjectStorageEndpoint {
@@ -17,3 +18,12 @@ export interface ObjectStorageEndpoint {
 export const NONCURRENT_VERSION_DAYS = 30;
 /** Days an unfinished multipart upload is kept. */
 export const ABANDONED_UPLOAD_DAYS = 7;
+
+/** What a cloud's object storage component takes, on every cloud. */
+export interface CloudObjectStorageArgs {
+  readonly region: string;
+  /** Bucket name per purpose; bucket names are global, so include something unique (the stack name). */
+  readonly buckets: ObjectStorageEndpoint["buckets"];
+  /** Cost-allocation tags. Default `{}`. */
+  readonly tags?: ResourceTags;
+}
