@@ -1,3 +1,4 @@
+import { expect } from "vitest";
 import {
   evaluatePack,
   POLICY_PACKS,
@@ -30,4 +31,11 @@ export function withoutPaths(value: Record<string, unknown>, paths: readonly str
 /** A resource's inputs as JSON, with the inputs that were sent as secrets left out. */
 export function plainInputs(resource: DeclaredResource): string {
   return JSON.stringify(withoutPaths(resource.inputs, resource.secretInputs));
+}
+
+/** Fails naming the resource if `value` appears in any input not sent as a secret. */
+export function expectNotInPlainInputs(run: StackRun, value: string): void {
+  for (const resource of run.resources) {
+    expect(plainInputs(resource), `${resource.type} ${resource.name}`).not.toContain(value);
+  }
 }

@@ -3,7 +3,7 @@ import { parse } from "yaml";
 import { KEYCLOAK_IMAGE, Keycloak, type KeycloakArgs } from "../../components/identity/keycloak";
 import { GENERATED_PASSWORD_PREFIX } from "../../policies/offline/mocks";
 import { referenceChartValues, referenceChartVersion, unknownValuesKeys } from "../harness/chart-reference";
-import { securityViolations, withoutPaths } from "../harness/component-checks";
+import { expectNotInPlainInputs, securityViolations } from "../harness/component-checks";
 import { checkKubernetesObject } from "../harness/k8s-schemas";
 import { byName, ofType, single } from "../harness/queries";
 import { ProgramFailed, renderComponents, type StackRun } from "../harness/run-stack";
@@ -396,10 +396,7 @@ describe("Keycloak", () => {
         expect(holder.type, holder.name).toBe(SECRET);
         expect(holder.secretInputs, holder.name).toContain("stringData");
       }
-      for (const resource of run.resources) {
-        const plain = JSON.stringify(withoutPaths(resource.inputs, resource.secretInputs));
-        expect(plain, `${resource.type} ${resource.name}`).not.toContain(GENERATED_PASSWORD_PREFIX);
-      }
+      expectNotInPlainInputs(run, GENERATED_PASSWORD_PREFIX);
       const fields = {
         issuerUrl: keycloak.issuerUrl,
         internalUrl: keycloak.internalUrl,

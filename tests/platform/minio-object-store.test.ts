@@ -5,7 +5,7 @@ import {
   MinioObjectStore,
   type MinioObjectStoreArgs,
 } from "../../components/storage/minio-object-store";
-import { securityViolations, withoutPaths } from "../harness/component-checks";
+import { expectNotInPlainInputs, securityViolations } from "../harness/component-checks";
 import { checkKubernetesObject } from "../harness/k8s-schemas";
 import { byName, ofType, single } from "../harness/queries";
 import { ProgramFailed, renderComponents, type StackRun } from "../harness/run-stack";
@@ -271,10 +271,7 @@ describe("MinioObjectStore", () => {
       const secret = single(run, SECRET);
       expect(secret.inputs.stringData.MINIO_ROOT_PASSWORD).toBe(PASSWORD);
       expect(secret.secretInputs).toContain("stringData");
-      for (const resource of run.resources) {
-        const plain = JSON.stringify(withoutPaths(resource.inputs, resource.secretInputs));
-        expect(plain, `${resource.type} ${resource.name}`).not.toContain(PASSWORD);
-      }
+      expectNotInPlainInputs(run, PASSWORD);
       const fields = {
         endpoint: store.endpoint,
         credentialsSecretName: store.credentialsSecretName,

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { isTaggable } from "../../policies/lib/taggable";
 import { GENERATED_PASSWORD_PREFIX, MOCK_ACK_KUBECONFIG } from "../../policies/offline/mocks";
 import { readStackFile, STACK_NAMES } from "../../policies/offline/stack-files";
-import { withoutPaths } from "../harness/component-checks";
+import { expectNotInPlainInputs } from "../harness/component-checks";
 import { ProgramFailed, runProgram, runStackFile, type StackRun } from "../harness/run-stack";
 
 /** Components implemented by provider plugins: recorded under mocks, never expanded. */
@@ -53,10 +53,7 @@ describe.each(STACK_NAMES)("stack %s", (stack) => {
     ["a generated password", GENERATED_PASSWORD_PREFIX],
   ])("never sends or exports %s in plain text", async (_what, credential) => {
     const run = await render(stack);
-    for (const resource of run.resources) {
-      const plain = JSON.stringify(withoutPaths(resource.inputs, resource.secretInputs));
-      expect(plain, `${resource.type} ${resource.name}`).not.toContain(credential);
-    }
+    expectNotInPlainInputs(run, credential);
     for (const [name, value] of Object.entries(run.outputs)) {
       if (!run.secretOutputs.includes(name))
         expect(JSON.stringify(value ?? null), name).not.toContain(credential);
