@@ -6,6 +6,7 @@ import {
   toResourceViews,
   type Violation,
 } from "../../policies/offline/evaluate";
+import { checkKubernetesObject } from "./k8s-schemas";
 import type { DeclaredResource, StackRun } from "./run-stack";
 
 /** The security pack, run over rendered resources with the prod policy config (the strictest). */
@@ -38,4 +39,15 @@ export function expectNotInPlainInputs(run: StackRun, value: string): void {
   for (const resource of run.resources) {
     expect(plainInputs(resource), `${resource.type} ${resource.name}`).not.toContain(value);
   }
+}
+
+/** Objects with no schema to validate them, or that fail theirs (CRD or kubernetes-models), one line each. */
+export async function schemaProblems(objects: readonly DeclaredResource[]): Promise<string[]> {
+  const problems: string[] = [];
+  for (const object of objects) {
+    const check = await checkKubernetesObject(object.type, object.inputs);
+    if (!check.validatedBy) problems.push(`${object.type} ${object.name}: no schema to validate against`);
+    problems.push(...check.errors.map((error) => `${object.type} ${object.name}: ${error}`));
+  }
+  return problems;
 }

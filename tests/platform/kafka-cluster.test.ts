@@ -6,8 +6,7 @@ import {
   type KafkaClusterArgs,
 } from "../../components/data/kafka-cluster";
 import { referenceChartValues, referenceChartVersion, unknownValuesKeys } from "../harness/chart-reference";
-import { securityViolations } from "../harness/component-checks";
-import { checkKubernetesObject } from "../harness/k8s-schemas";
+import { schemaProblems, securityViolations } from "../harness/component-checks";
 import { byName, ofType, single } from "../harness/queries";
 import { renderComponents, type StackRun } from "../harness/run-stack";
 
@@ -241,11 +240,7 @@ describe("KafkaCluster", () => {
         (r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/"),
       );
       expect(objects.length).toBeGreaterThan(0);
-      for (const object of objects) {
-        const check = await checkKubernetesObject(object.type, object.inputs);
-        expect(check.validatedBy, `${object.type} ${object.name}`).toBeDefined();
-        expect(check.errors, `${object.type} ${object.name}`).toEqual([]);
-      }
+      expect(await schemaProblems(objects)).toEqual([]);
       const chart = byName(run, CHART, "events-operator");
       expect(unknownValuesKeys(chart.inputs.values, referenceChartValues("strimzi-kafka-operator"))).toEqual(
         [],

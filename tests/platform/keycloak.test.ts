@@ -3,8 +3,7 @@ import { parse } from "yaml";
 import { KEYCLOAK_IMAGE, Keycloak, type KeycloakArgs } from "../../components/identity/keycloak";
 import { GENERATED_PASSWORD_PREFIX } from "../../policies/offline/mocks";
 import { referenceChartValues, referenceChartVersion, unknownValuesKeys } from "../harness/chart-reference";
-import { expectNotInPlainInputs, securityViolations } from "../harness/component-checks";
-import { checkKubernetesObject } from "../harness/k8s-schemas";
+import { expectNotInPlainInputs, schemaProblems, securityViolations } from "../harness/component-checks";
 import { byName, ofType, single } from "../harness/queries";
 import { ProgramFailed, renderComponents, type StackRun } from "../harness/run-stack";
 
@@ -365,11 +364,7 @@ describe("Keycloak", () => {
         (r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/"),
       );
       expect(objects.length).toBeGreaterThan(0);
-      for (const object of objects) {
-        const check = await checkKubernetesObject(object.type, object.inputs);
-        expect(check.validatedBy, `${object.type} ${object.name} has no schema`).toBeDefined();
-        expect(check.errors, `${object.type} ${object.name}`).toEqual([]);
-      }
+      expect(await schemaProblems(objects)).toEqual([]);
       // Security contexts are Kubernetes objects the chart passes through as they are.
       const freeForm = ["nodeSelector", "podAnnotations", "podLabels", "extraEnv", "resources"];
       expect(

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { chartName } from "../../components/charts/pinned-charts";
 import { STACK_NAMES } from "../../policies/offline/stack-files";
 import { referenceChartValues, referenceChartVersion, unknownValuesKeys } from "../harness/chart-reference";
-import { checkKubernetesObject } from "../harness/k8s-schemas";
+import { schemaProblems } from "../harness/component-checks";
 import { runStackFile } from "../harness/run-stack";
 
 /** Kubernetes resources that are not objects in the cluster: providers and remote components. */
@@ -15,14 +15,7 @@ describe.each(STACK_NAMES)("Kubernetes objects of stack %s", (stack) => {
       (r) => r.type.startsWith("kubernetes:") && !NOT_OBJECTS.some((p) => p.test(r.type)),
     );
     expect(objects.length).toBeGreaterThan(0);
-    for (const object of objects) {
-      const check = await checkKubernetesObject(object.type, object.inputs);
-      expect(
-        check.validatedBy,
-        `${object.type} ${object.name} has no schema to validate against`,
-      ).toBeDefined();
-      expect(check.errors, `${object.type} ${object.name}`).toEqual([]);
-    }
+    expect(await schemaProblems(objects)).toEqual([]);
   });
 
   it("each have a valid name (RFC 1123 subdomain), which the schemas do not check", async () => {

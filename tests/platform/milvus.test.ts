@@ -10,8 +10,7 @@ import {
 } from "../../components/vector/milvus";
 import { GENERATED_PASSWORD_PREFIX } from "../../policies/offline/mocks";
 import { referenceChartValues, referenceChartVersion, unknownValuesKeys } from "../harness/chart-reference";
-import { expectNotInPlainInputs, securityViolations } from "../harness/component-checks";
-import { checkKubernetesObject } from "../harness/k8s-schemas";
+import { expectNotInPlainInputs, schemaProblems, securityViolations } from "../harness/component-checks";
 import { byName, descendantsOf, ofType, single } from "../harness/queries";
 import { ProgramFailed, renderComponents, type StackRun } from "../harness/run-stack";
 
@@ -515,11 +514,7 @@ describe("Milvus", () => {
         (r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/"),
       );
       expect(objects.length).toBeGreaterThan(10);
-      for (const object of objects) {
-        const check = await checkKubernetesObject(object.type, object.inputs);
-        expect(check.validatedBy, `${object.type} has no schema`).toBeDefined();
-        expect(check.errors, `${object.type} ${object.name}`).toEqual([]);
-      }
+      expect(await schemaProblems(objects)).toEqual([]);
       const chart = single(run, CHART).inputs;
       expect(unknownValuesKeys(chart.values, referenceChartValues(chart.chart))).toEqual([]);
     });

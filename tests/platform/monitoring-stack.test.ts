@@ -14,8 +14,7 @@ import {
   referenceChartVersion,
   unknownValuesKeys,
 } from "../harness/chart-reference";
-import { expectNotInPlainInputs, securityViolations } from "../harness/component-checks";
-import { checkKubernetesObject } from "../harness/k8s-schemas";
+import { expectNotInPlainInputs, schemaProblems, securityViolations } from "../harness/component-checks";
 import { byName, descendantsOf, ofType, single } from "../harness/queries";
 import { ProgramFailed, renderComponents, type StackRun } from "../harness/run-stack";
 
@@ -610,11 +609,7 @@ describe("MonitoringStack", () => {
         (r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/"),
       );
       expect(objects.length).toBeGreaterThan(10);
-      for (const object of objects) {
-        const check = await checkKubernetesObject(object.type, object.inputs);
-        expect(check.validatedBy, `${object.type} ${object.name} has no schema`).toBeDefined();
-        expect(check.errors, `${object.type} ${object.name}`).toEqual([]);
-      }
+      expect(await schemaProblems(objects)).toEqual([]);
     });
 
     it("sets only chart values keys the chart or its bundled subcharts have", async () => {

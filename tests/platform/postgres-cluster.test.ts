@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PostgresCluster } from "../../components/data/postgres-cluster";
 import { referenceChartValues, unknownValuesKeys } from "../harness/chart-reference";
-import { securityViolations } from "../harness/component-checks";
-import { checkKubernetesObject } from "../harness/k8s-schemas";
+import { schemaProblems, securityViolations } from "../harness/component-checks";
 import { ofType, single } from "../harness/queries";
 import { renderComponents, type StackRun } from "../harness/run-stack";
 
@@ -152,13 +151,10 @@ describe("PostgresCluster", () => {
     let run: StackRun;
     it("validates against the CRDs, kubernetes-models and the chart's values", async () => {
       run = await render(instances);
-      for (const object of run.resources.filter(
+      const objects = run.resources.filter(
         (r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/"),
-      )) {
-        const check = await checkKubernetesObject(object.type, object.inputs);
-        expect(check.validatedBy, object.type).toBeDefined();
-        expect(check.errors, `${object.type} ${object.name}`).toEqual([]);
-      }
+      );
+      expect(await schemaProblems(objects)).toEqual([]);
       const chart = single(run, "kubernetes:helm.sh/v4:Chart");
       expect(chart.inputs.version).toBe("0.29.0");
       expect(unknownValuesKeys(chart.inputs.values, referenceChartValues("cloudnative-pg"))).toEqual([]);

@@ -2,8 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { PINNED_CHARTS } from "../../components/charts/pinned-charts";
 import { RedisStore, type RedisStoreArgs } from "../../components/data/redis-store";
 import { referenceChartValues, referenceChartVersion, unknownValuesKeys } from "../harness/chart-reference";
-import { expectNotInPlainInputs, securityViolations } from "../harness/component-checks";
-import { checkKubernetesObject } from "../harness/k8s-schemas";
+import { expectNotInPlainInputs, schemaProblems, securityViolations } from "../harness/component-checks";
 import { byName, descendantsOf, ofType, single } from "../harness/queries";
 import { renderComponents } from "../harness/run-stack";
 
@@ -391,11 +390,7 @@ describe("RedisStore", () => {
         (r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/"),
       );
       expect(objects.length).toBeGreaterThan(5);
-      for (const object of objects) {
-        const check = await checkKubernetesObject(object.type, object.inputs);
-        expect(check.validatedBy, `${object.type} has no schema`).toBeDefined();
-        expect(check.errors, `${object.type} ${object.name}`).toEqual([]);
-      }
+      expect(await schemaProblems(objects)).toEqual([]);
       for (const chart of ofType(run, CHART)) {
         expect(unknownValuesKeys(chart.inputs.values, referenceChartValues(chart.inputs.chart))).toEqual([]);
       }

@@ -8,7 +8,7 @@ import {
 import { Vault, type VaultArgs } from "../../components/secrets/vault";
 import { GENERATED_PASSWORD_PREFIX } from "../../policies/offline/mocks";
 import { referenceChartValues, referenceChartVersion, unknownValuesKeys } from "../harness/chart-reference";
-import { securityViolations, withoutPaths } from "../harness/component-checks";
+import { schemaProblems, securityViolations, withoutPaths } from "../harness/component-checks";
 import { checkKubernetesObject } from "../harness/k8s-schemas";
 import { byName, descendantsOf, ofType, single } from "../harness/queries";
 import { renderComponents, type StackRun } from "../harness/run-stack";
@@ -126,11 +126,7 @@ async function expectValidObjectsAndValues(run: StackRun) {
     (r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/"),
   );
   expect(objects.length).toBeGreaterThanOrEqual(2);
-  for (const object of objects) {
-    const check = await checkKubernetesObject(object.type, object.inputs);
-    expect(check.validatedBy, `${object.type} ${object.name} has no schema`).toBeDefined();
-    expect(check.errors, `${object.type} ${object.name}`).toEqual([]);
-  }
+  expect(await schemaProblems(objects)).toEqual([]);
   const charts = ofType(run, CHART);
   expect(charts).toHaveLength(1);
   for (const chart of charts) {
