@@ -74,6 +74,11 @@ export const PINNED_CHARTS = {
     version: "0.34.1",
     repo: "https://helm.releases.hashicorp.com",
   },
+  keda: {
+    chart: "keda",
+    version: "2.20.2",
+    repo: "https://kedacore.github.io/charts",
+  },
   milvus: {
     chart: "milvus",
     version: "5.0.19",

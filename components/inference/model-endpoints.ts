@@ -23,4 +23,11 @@ export interface ModelEndpoint {
   readonly contextLength?: number;
   /** Wire protocol: OpenAI-compatible, or the ChatTTS server's own API (the gateway translates). */
   readonly api: "openai" | "chattts";
+  /** The model id to send upstream when it differs from `name` (speaches: the faster-whisper repo). */
+  readonly upstreamModel?: string;
+  /**
+   * Request fields the gateway fills in when the client leaves them out: Whisper's `language` and
+   * `prompt` (hot words); ChatTTS's seeds, sampling and emotion prompts (see README, "Inference").
+   */
+  readonly requestDefaults?: Readonly<Record<string, string | number | boolean>>;
 }
