@@ -12,6 +12,8 @@ export default defineConfig({
   },
   test: {
     include: ["tests/**/*.test.ts"],
+    // Real Redis and PostgreSQL on loopback for the services' tests (Debian packages; .ci/run installs them).
+    globalSetup: ["./tests/harness/test-servers.ts"],
     reporters: ["default", "./tests/harness/summary-reporter.ts"],
     // Stack renders run the whole program under the mock runtime; the ts-node smoke test type-checks it.
     testTimeout: 120_000,
