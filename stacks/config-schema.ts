@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { cidrsOverlap, isValidCidr, parseCidr } from "../components/network/cidr";
 import { alicloudSubnetLayout, awsSubnetLayout } from "../components/network/subnet-layout";
+import { inferenceIssues, inferenceSchema } from "./inference-config-schema";
 import { platformSchema } from "./platform-config-schema";
 import { CLOUDS, ENVIRONMENTS } from "./profiles";
 
@@ -104,6 +105,7 @@ const stackConfigShape = {
   systemNodePool: systemNodePoolSchema.optional(),
   gpuNodePools: z.array(gpuNodePoolSchema).optional(),
   platform: platformSchema,
+  inference: inferenceSchema,
   existingCluster: z
     .strictObject({ kubeconfigPath: z.string().min(1).optional(), context: z.string().optional() })
     .optional(),
@@ -226,6 +228,9 @@ const rules = [
     }
     return issues;
   }),
+  rule(["environment", "gpuNodePools", "inference"], ({ environment, gpuNodePools, inference }) =>
+    inferenceIssues(inference, environment, gpuNodePools ?? []),
+  ),
 ];
 
 export const stackConfigSchema = rules.reduce(

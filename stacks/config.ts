@@ -27,6 +27,8 @@ interface CommonConfig {
   readonly tags: Readonly<Record<string, string>>;
   /** Services deployed on the cluster. */
   readonly platform: StackConfigInput["platform"];
+  /** Model servers, speech and their autoscaling. */
+  readonly inference: StackConfigInput["inference"];
 }
 
 export interface ManagedClusterConfig extends CommonConfig {
@@ -108,6 +110,7 @@ function toPlatformConfig(input: StackConfigInput, stack: string): PlatformConfi
         .slice(0, 30),
     protect: input.protect,
     platform: input.platform,
+    inference: input.inference,
     tags: {
       ...input.tags.extra,
       team: input.tags.team,

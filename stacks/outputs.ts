@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { ModelEndpoint } from "../components/inference/model-endpoints";
 import {
   CONTRACT_VERSION,
   type PlatformOutputs as PlatformContract,
@@ -36,8 +37,15 @@ export interface PlatformOutputs {
   readonly publicHostnames: Readonly<Record<string, string>>;
   /** Data-store coordinates; credentials only as `namespace/name` Secret references. */
   readonly dataStores: PlatformContract["dataStores"];
-  /** Identity, secrets, vector search and observability endpoints. */
+  /** Identity, secrets, vector search, observability and (since 1.4) model endpoints. */
   readonly services: PlatformContract["services"];
+}
+
+/** The platform's model servers know their URLs up front; an Output here would be a programming error. */
+function plainEndpoint(endpoint: ModelEndpoint) {
+  if (typeof endpoint.url !== "string")
+    throw new Error(`internal: endpoint ${endpoint.name} has no plain URL`);
+  return { ...endpoint, url: endpoint.url };
 }
 
 export function platformOutputs(
@@ -68,6 +76,7 @@ export function platformOutputs(
       grafanaUrl: services.observability.monitoring.grafanaUrl,
       prometheusUrl: services.observability.monitoring.prometheusUrl,
       lokiUrl: services.observability.logging.lokiUrl,
+      modelEndpoints: services.inference.endpoints.map(plainEndpoint),
     },
   };
 }

@@ -1,5 +1,6 @@
 import { type DataArea, deployData } from "./areas/data";
 import { deployIdentity, type IdentityArea } from "./areas/identity";
+import { deployInference, type InferenceArea } from "./areas/inference";
 import { deployIngress, type IngressArea } from "./areas/ingress";
 import { createNamespaces } from "./areas/namespaces";
 import { deployObservability, type ObservabilityArea } from "./areas/observability";
@@ -16,6 +17,7 @@ export interface PlatformServices {
   readonly observability: ObservabilityArea;
   readonly vector: VectorArea;
   readonly secrets: SecretsArea;
+  readonly inference: InferenceArea;
 }
 
 /** The services every environment runs on its cluster, area by area. */
@@ -28,5 +30,6 @@ export function buildPlatformServices(config: PlatformConfig, cluster: ClusterPl
   const observability = deployObservability(config, namespaces, ingress, identity, data, provider);
   const vector = deployVector(config, namespaces, data, provider);
   const secrets = deploySecrets(config, namespaces, cluster.vaultUnseal, provider);
-  return { ingress, data, identity, observability, vector, secrets };
+  const inference = deployInference(config, namespaces, data, observability, provider);
+  return { ingress, data, identity, observability, vector, secrets, inference };
 }

@@ -1,3 +1,13 @@
+import { CHATTTS_IMAGE } from "../components/inference/chattts-server";
+import { LLAMA_CPP_IMAGE } from "../components/inference/llama-cpp-server";
+import {
+  CPU_MODEL_CATALOG,
+  VLLM_MODEL_CATALOG,
+  type VllmModelSpec,
+} from "../components/inference/model-catalog";
+import { VLLM_IMAGE } from "../components/inference/vllm-model";
+import { WHISPER_IMAGES } from "../components/inference/whisper-server";
+
 /**
  * Environment profiles: every default the stack config has, written once. A stack file only states
  * what differs from its profile. Arrays in a stack file replace the profile's; objects merge key by key.
@@ -10,6 +20,118 @@ export type Cloud = (typeof CLOUDS)[number];
 export type ManagedCloud = Exclude<Cloud, "existing">;
 
 type Defaults = Record<string, unknown>;
+
+/** Per-environment sizing of the model servers; the model facts come from the catalogs. */
+const INFERENCE_SIZING: Record<
+  Environment,
+  {
+    gpuReplicas: { min: number; max: number };
+    cpuReplicas: { min: number; max: number };
+    cooldownSeconds: number;
+    highAvailability: boolean;
+    whisper: Defaults;
+  }
+> = {
+  // Dev scales GPU models to zero after 10 idle minutes (the gateway's demand wakes them).
+  dev: {
+    gpuReplicas: { min: 0, max: 1 },
+    cpuReplicas: { min: 1, max: 2 },
+    cooldownSeconds: 600,
+    highAvailability: false,
+    whisper: { device: "cpu", model: "Systran/faster-whisper-small", cpu: "2", memory: "4Gi" },
+  },
+  prod: {
+    gpuReplicas: { min: 1, max: 2 },
+    cpuReplicas: { min: 2, max: 4 },
+    cooldownSeconds: 900,
+    highAvailability: true,
+    whisper: { device: "gpu", model: "Systran/faster-whisper-large-v3", cpu: "4", memory: "16Gi" },
+  },
+  local: {
+    gpuReplicas: { min: 0, max: 1 },
+    cpuReplicas: { min: 1, max: 1 },
+    cooldownSeconds: 600,
+    highAvailability: false,
+    whisper: { device: "cpu", model: "Systran/faster-whisper-small", cpu: "1", memory: "3Gi" },
+  },
+};
+
+/** The inference section's defaults: every catalog model present and disabled; stack files enable them. */
+function inferenceDefaults(environment: Environment): Defaults {
+  const sizing = INFERENCE_SIZING[environment];
+  const models = Object.fromEntries(
+    Object.entries(VLLM_MODEL_CATALOG).map(([name, spec]) => {
+      const { gpuMemoryGi: _documentationOnly, toolCallParser, ...engine } = spec as VllmModelSpec;
+      const pooling = spec.kind === "embeddings" || spec.kind === "rerank";
+      return [
+        name,
+        {
+          enabled: false,
+          ...engine,
+          ...(toolCallParser ? { toolCallParser } : {}),
+          extraArgs: [],
+          replicas: sizing.gpuReplicas,
+          // vLLM holds the weights in host memory while loading them onto the GPU.
+          cpu: pooling ? "2" : "4",
+          memory: pooling ? "8Gi" : "32Gi",
+        },
+      ];
+    }),
+  );
+  const cpuModels = Object.fromEntries(
+    Object.entries(CPU_MODEL_CATALOG).map(([name, spec]) => [
+      name,
+      {
+        enabled: false,
+        kind: spec.kind,
+        source: { url: spec.url },
+        contextLength: spec.contextLength,
+        threads: 4,
+        parallel: 2,
+        replicas: sizing.cpuReplicas,
+        cpu: "4",
+        memory: spec.kind === "chat" ? "4Gi" : "2Gi",
+        cacheGi: spec.cacheGi,
+      },
+    ]),
+  );
+  return {
+    enabled: true,
+    vllmImage: VLLM_IMAGE,
+    llamaCppImage: LLAMA_CPP_IMAGE,
+    autoscaling: {
+      waitingPerReplica: 4,
+      runningPerReplica: 16,
+      cooldownSeconds: sizing.cooldownSeconds,
+      pollingSeconds: 15,
+    },
+    highAvailability: sizing.highAvailability,
+    models,
+    cpuModels,
+    whisper: {
+      enabled: true,
+      servedName: "whisper",
+      ...sizing.whisper,
+      hotwords: [],
+      replicas: 1,
+      images: WHISPER_IMAGES,
+      cacheGi: 10,
+    },
+    chatTts: {
+      enabled: false,
+      servedName: "chattts",
+      image: CHATTTS_IMAGE,
+      device: "gpu",
+      // ChatTTS's own defaults: a fixed speaker seed keeps one voice across requests.
+      voice: { audioSeed: 2222, textSeed: 42, temperature: 0.3, topP: 0.7, topK: 20 },
+      emotion: { oral: 2, laugh: 0, break: 6, speed: 5 },
+      replicas: 1,
+      cpu: "4",
+      memory: "16Gi",
+      cacheGi: 10,
+    },
+  };
+}
 
 /**
  * The last MinIO community releases; MinIO no longer publishes images, so mirror these into your own
@@ -180,14 +302,20 @@ export function profileFor(environment: Environment, cloud: Cloud): Profile {
   const { gpuNodePoolDefaults: envGpuDefaults, ...managedDefaults } = MANAGED_CLUSTER_DEFAULTS[environment];
   if (cloud === "existing") {
     return {
-      stackDefaults: { ...ENVIRONMENT_DEFAULTS[environment], existingCluster: {} },
+      stackDefaults: {
+        ...ENVIRONMENT_DEFAULTS[environment],
+        inference: inferenceDefaults(environment),
+        existingCluster: {},
+      },
       gpuNodePoolDefaults: {},
     };
   }
   const { gpuNodePoolDefaults: cloudGpuDefaults, ...cloudDefaults } = CLOUD_DEFAULTS[cloud];
+  const inference = { inference: inferenceDefaults(environment) };
   return {
     stackDefaults: [
       ENVIRONMENT_DEFAULTS[environment],
+      inference,
       managedDefaults,
       cloudDefaults,
       { systemNodePool: { instanceTypes: SYSTEM_INSTANCE_TYPES[cloud][environment] }, gpuNodePools: [] },

@@ -4,7 +4,7 @@ import { z } from "zod";
  * The outputs contract of the ai-platform stack, version 1. Minor versions only add fields; a field is
  * never renamed, retyped or removed without a new major version (and a new schema beside this one).
  */
-export const CONTRACT_VERSION = "1.3";
+export const CONTRACT_VERSION = "1.4";
 
 /** `namespace/name` of a Kubernetes Secret holding credentials (the credentials themselves are never outputs). */
 const secretRef = z.string().regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, "must be namespace/name");
@@ -31,6 +31,21 @@ const dataStoresSchema = z.object({
   }),
 });
 
+/** One self-hosted model endpoint, as the LLM gateway routes to it. */
+const modelEndpointSchema = z.object({
+  /** The model name clients send. */
+  name: z.string().min(1),
+  /** In-cluster base URL (`…/v1` for OpenAI-compatible servers). */
+  url: z.string().regex(/^http:\/\/[a-z0-9.-]+:\d+(\/v1)?$/, "must be an in-cluster http URL"),
+  kind: z.enum(["chat", "completion", "embeddings", "rerank", "audio-transcription", "audio-speech"]),
+  /** Context length in tokens, for text models. */
+  contextLength: z.number().int().positive().optional(),
+  /** `openai`, or `chattts` (ChatTTS's own API, which the gateway translates). */
+  api: z.enum(["openai", "chattts"]),
+  upstreamModel: z.string().optional(),
+  requestDefaults: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
+
 const servicesSchema = z.object({
   /** Issuer of the platform realm's tokens (Keycloak), `https://auth.<domain>/realms/ai-platform`. */
   oidcIssuerUrl: z.string(),
@@ -43,6 +58,8 @@ const servicesSchema = z.object({
   grafanaUrl: z.string(),
   prometheusUrl: z.string(),
   lokiUrl: z.string(),
+  /** Since 1.4: every self-hosted model endpoint (vLLM, llama.cpp, Whisper, ChatTTS). */
+  modelEndpoints: z.array(modelEndpointSchema).optional(),
 });
 
 export const platformOutputsSchema = z.object({
