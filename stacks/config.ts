@@ -87,6 +87,9 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>, stac
   const cloud = pick(CLOUDS, raw.cloud, "alicloud");
   const profile = profileFor(environment, cloud);
   const merged = deepMerge(profile.stackDefaults, raw);
+  merged.inference = isPlainObject(raw.inference)
+    ? deepMerge(profile.inferenceDefaults, raw.inference)
+    : (raw.inference ?? profile.inferenceDefaults);
   if (Array.isArray(raw.gpuNodePools)) {
     merged.gpuNodePools = raw.gpuNodePools.map((pool) =>
       isPlainObject(pool) ? deepMerge(profile.gpuNodePoolDefaults, pool) : pool,

@@ -295,6 +295,8 @@ export interface Profile {
   readonly stackDefaults: Defaults;
   /** Defaults applied to each entry of `gpuNodePools`. */
   readonly gpuNodePoolDefaults: Defaults;
+  /** Defaults of the `inference` section: every catalog model (disabled) and the environment's sizing. */
+  readonly inferenceDefaults: Defaults;
 }
 
 /** The defaults a stack of this environment on this cloud starts from. */
@@ -302,25 +304,21 @@ export function profileFor(environment: Environment, cloud: Cloud): Profile {
   const { gpuNodePoolDefaults: envGpuDefaults, ...managedDefaults } = MANAGED_CLUSTER_DEFAULTS[environment];
   if (cloud === "existing") {
     return {
-      stackDefaults: {
-        ...ENVIRONMENT_DEFAULTS[environment],
-        inference: inferenceDefaults(environment),
-        existingCluster: {},
-      },
+      stackDefaults: { ...ENVIRONMENT_DEFAULTS[environment], existingCluster: {} },
       gpuNodePoolDefaults: {},
+      inferenceDefaults: inferenceDefaults(environment),
     };
   }
   const { gpuNodePoolDefaults: cloudGpuDefaults, ...cloudDefaults } = CLOUD_DEFAULTS[cloud];
-  const inference = { inference: inferenceDefaults(environment) };
   return {
     stackDefaults: [
       ENVIRONMENT_DEFAULTS[environment],
-      inference,
       managedDefaults,
       cloudDefaults,
       { systemNodePool: { instanceTypes: SYSTEM_INSTANCE_TYPES[cloud][environment] }, gpuNodePools: [] },
     ].reduce(deepMerge, {}),
     gpuNodePoolDefaults: deepMerge(asDefaults(envGpuDefaults), asDefaults(cloudGpuDefaults)),
+    inferenceDefaults: inferenceDefaults(environment),
   };
 }
 

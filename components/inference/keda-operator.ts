@@ -4,7 +4,7 @@ import { allowEgress, allowIngress } from "../baseline/network-policy";
 import { PINNED_CHARTS } from "../charts/pinned-charts";
 
 export interface KedaOperatorArgs {
-  /** Existing namespace (restricted, default-deny) for KEDA alone. No default. */
+  /** Existing namespace (restricted, default-deny); the allows select KEDA's pods only. No default. */
   readonly namespace: string;
   /** Namespace of Prometheus, which KEDA queries on 9090. Default `"observability"`. */
   readonly prometheusNamespace?: string;
@@ -16,6 +16,9 @@ const PROMETHEUS_PORT = 9090;
 /** Ports the API server calls: the metrics adapter (6443) and the admission webhooks (9443). */
 const SERVED_PORTS = [6443, 9443];
 
+/** A label the chart puts on all three of KEDA's pods (operator, metrics adapter, webhooks). */
+export const KEDA_PODS = { "ai-platform/component": "keda" };
+
 const resources = (memoryLimit: string) => ({
   requests: { cpu: "50m", memory: "128Mi" },
   limits: { memory: memoryLimit },
@@ -24,7 +27,8 @@ const resources = (memoryLimit: string) => ({
 /**
  * KEDA (pinned chart): the operator, its metrics adapter (the `external.metrics.k8s.io` API HPAs read)
  * and admission webhooks. Its chart's containers are already restricted (non-root, no capabilities,
- * read-only root). It reaches the API server and Prometheus; the API server reaches it.
+ * read-only root). It reaches the API server and Prometheus; the API server reaches it. Every allow
+ * selects KEDA's pods only, so it can share a namespace with the workloads it scales.
  */
 export class KedaOperator extends pulumi.ComponentResource {
   public readonly chart: kubernetes.helm.v4.Chart;
@@ -42,6 +46,7 @@ export class KedaOperator extends pulumi.ComponentResource {
         repositoryOpts: { repo: pinned.repo },
         namespace,
         values: {
+          podLabels: { keda: KEDA_PODS, metricsAdapter: KEDA_PODS, webhooks: KEDA_PODS },
           resources: {
             operator: resources("1Gi"),
             metricServer: resources("1Gi"),

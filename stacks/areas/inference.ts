@@ -1,13 +1,12 @@
 import type * as kubernetes from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { allowIngress } from "../../components/baseline/network-policy";
-import { PlatformNamespace } from "../../components/baseline/platform-namespace";
 import { secretCopy } from "../../components/baseline/secret-copy";
 import { ChatTtsServer } from "../../components/inference/chattts-server";
 import type { ServingArgs } from "../../components/inference/common-args";
 import { inferenceAlerts } from "../../components/inference/inference-alerts";
 import { inferenceDashboards } from "../../components/inference/inference-dashboards";
-import { KedaOperator } from "../../components/inference/keda-operator";
+import { KEDA_PODS, KedaOperator } from "../../components/inference/keda-operator";
 import { LlamaCppServer } from "../../components/inference/llama-cpp-server";
 import type { ModelEndpoint } from "../../components/inference/model-endpoints";
 import type { ModelObjectStorage } from "../../components/inference/object-storage-fetch";
@@ -19,7 +18,6 @@ import type { DataArea } from "./data";
 import type { PlatformNamespaces } from "./namespaces";
 import type { ObservabilityArea } from "./observability";
 
-const KEDA_NAMESPACE = "keda";
 /** Prometheus's pods (the operator's labels in kube-prometheus-stack), which KEDA queries. */
 const PROMETHEUS_PODS = {
   "app.kubernetes.io/name": "prometheus",
@@ -67,22 +65,18 @@ export function deployInference(
     return type;
   };
 
-  const kedaNamespace = new PlatformNamespace(
-    KEDA_NAMESPACE,
-    { labels: config.tags },
-    { providers: [provider] },
-  );
+  // KEDA runs beside the workloads it scales; its network allows select its own pods only.
   const keda = new KedaOperator(
     "keda",
-    { namespace: kedaNamespace.name, prometheusNamespace: namespaces.observability.name },
-    { providers: [provider], dependsOn: [kedaNamespace] },
+    { namespace, prometheusNamespace: namespaces.observability.name },
+    { providers: [provider], dependsOn: [namespaces.ai] },
   );
   allowIngress(
     "prometheus-from-keda",
     {
       namespace: namespaces.observability.name,
       podLabels: PROMETHEUS_PODS,
-      peers: [{ namespace: kedaNamespace.name }],
+      peers: [{ namespace, podLabels: KEDA_PODS }],
       ports: [9090],
     },
     { parent: namespaces.observability },
@@ -245,7 +239,7 @@ export function deployInference(
     servers.push(name);
   }
 
-  const monitoringOpts = { provider, dependsOn: [namespaces.ai, observability.monitoring] };
+  const monitoringOpts = { parent: namespaces.ai, dependsOn: [observability.monitoring] };
   inferenceAlerts(
     "inference",
     { namespace, servers, gpuIdleAlert: prod && pools.length > 0 },

@@ -159,7 +159,8 @@ describe("prod on Alibaba Cloud", () => {
     expect(gpu).not.toHaveProperty("spotStrategy");
     expect(gpu).toMatchObject({
       multiAzPolicy: "PRIORITY",
-      scalingConfig: { minSize: 2, maxSize: 6 },
+      // Six GPUs for the models' minimum replicas, two more for autoscaling.
+      scalingConfig: { minSize: 6, maxSize: 8 },
       taints: [GPU_TAINT],
     });
   });

@@ -110,7 +110,7 @@ describe("prod on AWS (Pulumi.prod-aws.yaml)", () => {
       amiType: "AL2023_x86_64_NVIDIA",
       capacityType: "ON_DEMAND",
       instanceTypes: ["g6.2xlarge", "g6.4xlarge"],
-      scalingConfig: { minSize: 1, maxSize: 6, desiredSize: 1 },
+      scalingConfig: { minSize: 6, maxSize: 8, desiredSize: 6 },
       taints: [{ key: "nvidia.com/gpu", value: "present", effect: "NO_SCHEDULE" }],
     });
     expect(gpu.labels).toMatchObject({
@@ -160,6 +160,8 @@ describe("dev on AWS (the prod-aws file with the dev profile)", () => {
       "ai-platform:gpuNodePools": [
         { name: "gpu-t4", instanceTypes: ["g4dn.xlarge"], gpuType: "nvidia-t4", gpusPerNode: 1, maxSize: 2 },
       ],
+      // The prod models need 8 GPUs; two T4s take the small chat model (T4s have no bf16: it runs fp16).
+      "ai-platform:inference": { models: { "chatglm3-6b": { enabled: true } } },
     });
   });
 
