@@ -1,0 +1,278 @@
+/**
+ * The server's configuration: one YAML file (path in `MCP_CONFIG_FILE`) parsed once, here, with every
+ * problem reported at once by key. Secrets are never in the file: it names environment variables, and
+ * `loadConfig` resolves them so nothing else reads the environment.
+ */
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "::1", "localhost"]);
+const NAME = /^[a-z][a-z0-9_-]{0,40}$/;
+
+/** An environment variable holding a secret; resolved by `loadConfig`. */
+const secretRef = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "an environment variable name");
+
+const serverSchema = z.object({
+  host: z.string().default("0.0.0.0"),
+  port: z.number().int().min(0).max(65535).default(8080),
+  /** The resource identifier clients use (the URL of `/mcp`); tokens must carry it as audience. */
+  publicUrl: z.url(),
+  /** Browser origins allowed to call `/mcp`; requests without `Origin` (non-browser clients) pass. */
+  allowedOrigins: z.array(z.string()).default([]),
+  /** Host header values accepted; default: the host of `publicUrl` only. */
+  allowedHosts: z.array(z.string()).optional(),
+  /** `sse` answers POSTs with an event stream, `json` with one JSON body. */
+  responseMode: z.enum(["sse", "json"]).default("sse"),
+  maxBodyBytes: z.number().int().positive().default(1_000_000),
+});
+
+const authSchema = z.discriminatedUnion("mode", [
+  z.object({
+    mode: z.literal("oauth"),
+    issuer: z.url(),
+    jwksUrl: z.url(),
+    /** Default: `server.publicUrl`. */
+    audience: z.string().optional(),
+    /** Scope (or Keycloak role) that may use the admin API. */
+    adminScope: z.string().default("mcp:admin"),
+    /** Tool name → scopes it needs, overriding the tool's own. */
+    toolScopes: z.record(z.string(), z.array(z.string())).default({}),
+  }),
+  z.object({ mode: z.literal("none") }),
+]);
+
+const embeddingsSchema = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("gateway"),
+    baseUrl: z.url(),
+    model: z.string().default("bge-m3"),
+    dimension: z.number().int().positive().default(1024),
+    apiKeyEnv: secretRef.optional(),
+  }),
+  /** Deterministic feature hashing: no server, for local runs and tests. */
+  z.object({ kind: z.literal("hashing"), dimension: z.number().int().positive().default(256) }),
+]);
+
+const storeSchema = z.discriminatedUnion("kind", [
+  /** Embedded PGlite with pgvector; `dataDir` omitted keeps it in memory. */
+  z.object({ kind: z.literal("pglite"), dataDir: z.string().optional() }),
+  z.object({
+    kind: z.literal("milvus"),
+    url: z.url(),
+    collection: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+      .default("mcp_knowledge"),
+    database: z.string().default("default"),
+    tokenEnv: secretRef.optional(),
+  }),
+]);
+
+const knowledgeSchema = z.object({
+  store: storeSchema.default({ kind: "pglite" }),
+  embeddings: embeddingsSchema.default({ kind: "hashing", dimension: 256 }),
+  rerank: z.object({ baseUrl: z.url(), model: z.string(), apiKeyEnv: secretRef.optional() }).optional(),
+  chunkTokens: z.number().int().min(16).default(256),
+  overlapTokens: z.number().int().min(0).default(32),
+});
+
+const sqlDatabaseSchema = z.object({
+  urlEnv: secretRef,
+  statementTimeoutMs: z.number().int().positive().default(5_000),
+  rowLimit: z.number().int().positive().default(500),
+});
+
+const connectorAuthSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("bearer"), secretEnv: secretRef }),
+  z.object({ kind: z.literal("header"), header: z.string(), secretEnv: secretRef }),
+]);
+
+const connectorParameterSchema = z.object({
+  type: z.enum(["string", "number", "integer", "boolean"]).default("string"),
+  in: z.enum(["path", "query", "header", "body"]).default("query"),
+  description: z.string().optional(),
+  required: z.boolean().default(false),
+});
+
+export const connectorSchema = z.object({
+  name: z.string().regex(NAME, "lower-case letters, digits, _ and -"),
+  title: z.string().optional(),
+  description: z.string(),
+  method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]).default("GET"),
+  /** `{param}` placeholders are filled from path parameters, URL-encoded. */
+  url: z.url(),
+  auth: connectorAuthSchema.optional(),
+  parameters: z.record(z.string(), connectorParameterSchema).default({}),
+});
+
+const openApiImportSchema = z.object({
+  /** Prefix of the tool names, e.g. `crm` → `crm_getCustomer`. */
+  name: z.string().regex(NAME),
+  /** Path of the OpenAPI 3 document (JSON or YAML). */
+  document: z.string(),
+  /** Default: the document's first server URL. */
+  baseUrl: z.url().optional(),
+  operations: z.array(z.string()).min(1),
+  auth: connectorAuthSchema.optional(),
+});
+
+const promptSchema = z.object({
+  name: z.string().regex(NAME),
+  version: z.number().int().positive().default(1),
+  title: z.string().optional(),
+  description: z.string().optional(),
+  arguments: z
+    .array(
+      z.object({ name: z.string(), description: z.string().optional(), required: z.boolean().default(true) }),
+    )
+    .default([]),
+  /** `{{argument}}` placeholders. */
+  template: z.string(),
+});
+
+const federationServerSchema = z.object({
+  name: z.string().regex(NAME),
+  url: z.url(),
+  allowedTools: z.array(z.string()).min(1),
+  tokenEnv: secretRef.optional(),
+});
+
+export const configSchema = z
+  .object({
+    server: serverSchema,
+    auth: authSchema,
+    rateLimit: z
+      .object({
+        requestsPerMinute: z.number().int().positive().default(120),
+        burst: z.number().int().positive().default(30),
+      })
+      .default({ requestsPerMinute: 120, burst: 30 }),
+    gateway: z
+      .object({
+        baseUrl: z.url(),
+        chatModel: z.string().default("qwen2.5-7b-instruct"),
+        apiKeyEnv: secretRef.optional(),
+      })
+      .optional(),
+    knowledge: knowledgeSchema.default({
+      store: { kind: "pglite" },
+      embeddings: { kind: "hashing", dimension: 256 },
+      chunkTokens: 256,
+      overlapTokens: 32,
+    }),
+    sql: z
+      .object({ databases: z.record(z.string().regex(NAME), sqlDatabaseSchema).default({}) })
+      .default({ databases: {} }),
+    connectors: z.array(connectorSchema).default([]),
+    openapi: z.array(openApiImportSchema).default([]),
+    ssrf: z
+      .object({ allowHosts: z.array(z.string()).default([]), allowCidrs: z.array(z.string()).default([]) })
+      .default({ allowHosts: [], allowCidrs: [] }),
+    notifications: z
+      .object({
+        dingtalk: z
+          .record(
+            z.string().regex(NAME),
+            z.object({ webhookEnv: secretRef, secretEnv: secretRef.optional() }),
+          )
+          .default({}),
+        wecom: z.record(z.string().regex(NAME), z.object({ webhookEnv: secretRef })).default({}),
+      })
+      .default({ dingtalk: {}, wecom: {} }),
+    prompts: z.array(promptSchema).default([]),
+    /** A PostgreSQL database whose `mcp_prompts` table adds versioned prompts to the configured ones. */
+    promptDatabaseEnv: secretRef.optional(),
+    federation: z
+      .object({
+        healthIntervalMs: z.number().int().positive().default(30_000),
+        servers: z.array(federationServerSchema).default([]),
+      })
+      .default({ healthIntervalMs: 30_000, servers: [] }),
+  })
+  .superRefine((config, context) => {
+    if (config.auth.mode === "none" && !LOOPBACK_HOSTS.has(config.server.host)) {
+      context.addIssue({
+        code: "custom",
+        path: ["auth", "mode"],
+        message: `"none" is only allowed when server.host is a loopback address, not ${config.server.host}`,
+      });
+    }
+    if (config.knowledge.overlapTokens >= config.knowledge.chunkTokens) {
+      context.addIssue({
+        code: "custom",
+        path: ["knowledge", "overlapTokens"],
+        message: "must be below chunkTokens",
+      });
+    }
+  });
+
+export type McpConfig = z.infer<typeof configSchema>;
+export type ConnectorConfig = z.infer<typeof connectorSchema>;
+export type ConnectorAuth = z.infer<typeof connectorAuthSchema>;
+export type PromptConfig = z.infer<typeof promptSchema>;
+export type FederationServerConfig = z.infer<typeof federationServerSchema>;
+
+/** Secret values by environment variable name; only the names the config references. */
+export type Secrets = ReadonlyMap<string, string>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid MCP server configuration:\n  ${problems.join("\n  ")}`);
+  }
+}
+
+/** Validates `raw`, listing every bad key; throws `ConfigError`. */
+export function parseConfig(raw: unknown): McpConfig {
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`),
+    );
+  }
+  return result.data;
+}
+
+/** Every environment variable name the config references for a secret. */
+export function secretNames(config: McpConfig): string[] {
+  const names = new Set<string>();
+  const add = (name: string | undefined) => name && names.add(name);
+  if (config.gateway) add(config.gateway.apiKeyEnv);
+  if (config.knowledge.embeddings.kind === "gateway") add(config.knowledge.embeddings.apiKeyEnv);
+  if (config.knowledge.store.kind === "milvus") add(config.knowledge.store.tokenEnv);
+  add(config.knowledge.rerank?.apiKeyEnv);
+  for (const database of Object.values(config.sql.databases)) add(database.urlEnv);
+  for (const connector of [...config.connectors, ...config.openapi]) add(connector.auth?.secretEnv);
+  for (const hook of Object.values(config.notifications.dingtalk)) {
+    add(hook.webhookEnv);
+    add(hook.secretEnv);
+  }
+  for (const hook of Object.values(config.notifications.wecom)) add(hook.webhookEnv);
+  add(config.promptDatabaseEnv);
+  for (const server of config.federation.servers) add(server.tokenEnv);
+  return [...names];
+}
+
+/** Resolves the referenced secrets from `env`, failing with every missing name at once. */
+export function resolveSecrets(config: McpConfig, env: NodeJS.ProcessEnv): Secrets {
+  const names = secretNames(config);
+  const missing = names.filter((name) => !env[name]);
+  if (missing.length > 0)
+    throw new ConfigError(missing.map((name) => `environment variable ${name} is not set`));
+  return new Map(names.map((name) => [name, env[name] as string]));
+}
+
+/** Reads `MCP_CONFIG_FILE` and the secrets it references. The one place the environment is read. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): { config: McpConfig; secrets: Secrets } {
+  const path = env.MCP_CONFIG_FILE;
+  if (!path) throw new ConfigError(["MCP_CONFIG_FILE is not set (path of the YAML configuration)"]);
+  const config = parseConfig(parseYaml(readFileSync(path, "utf8")));
+  return { config, secrets: resolveSecrets(config, env) };
+}
+
+/** A secret the config references; `resolveSecrets` guarantees it is present. */
+export function secret(secrets: Secrets, name: string): string {
+  const value = secrets.get(name);
+  if (value === undefined) throw new Error(`secret ${name} was not resolved`);
+  return value;
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig, resolveSecrets } from "../../../services/mcp/src/config";
+
+const MINIMAL = {
+  server: { publicUrl: "https://mcp.example.com/mcp" },
+  auth: {
+    mode: "oauth",
+    issuer: "https://auth.example.com/realms/ai-platform",
+    jwksUrl: "https://auth.example.com/certs",
+  },
+};
+
+function problems(raw: unknown): readonly string[] {
+  try {
+    parseConfig(raw);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe("MCP server configuration", () => {
+  it("fills defaults written once in the schema", () => {
+    const config = parseConfig(MINIMAL);
+    expect(config.server).toMatchObject({ host: "0.0.0.0", port: 8080, responseMode: "sse" });
+    expect(config.knowledge.store).toEqual({ kind: "pglite" });
+    expect(config.rateLimit).toEqual({ requestsPerMinute: 120, burst: 30 });
+  });
+
+  it("lists every bad key at once", () => {
+    const found = problems({
+      server: { publicUrl: "not a url", port: 70000 },
+      auth: { mode: "oauth", issuer: "x" },
+      knowledge: { chunkTokens: 64, overlapTokens: 64 },
+      connectors: [{ name: "Bad Name", description: "d", url: "https://x" }],
+    });
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^server\.publicUrl: /),
+        expect.stringMatching(/^server\.port: /),
+        expect.stringMatching(/^auth\.issuer: /),
+        expect.stringMatching(/^auth\.jwksUrl: /),
+        expect.stringMatching(/^connectors\.0\.name: /),
+      ]),
+    );
+  });
+
+  it("allows running without auth only on a loopback address", () => {
+    const dev = {
+      server: { publicUrl: "http://127.0.0.1:8080/mcp", host: "127.0.0.1" },
+      auth: { mode: "none" },
+    };
+    expect(problems(dev)).toEqual([]);
+    expect(problems({ ...dev, server: { ...dev.server, host: "0.0.0.0" } })).toEqual([
+      'auth.mode: "none" is only allowed when server.host is a loopback address, not 0.0.0.0',
+    ]);
+  });
+
+  it("resolves secrets from the environment by name and names every missing one", () => {
+    const config = parseConfig({
+      ...MINIMAL,
+      sql: { databases: { sales: { urlEnv: "SALES_DB_URL" } } },
+      notifications: { dingtalk: { ops: { webhookEnv: "DINGTALK_URL", secretEnv: "DINGTALK_SECRET" } } },
+    });
+    expect(() => resolveSecrets(config, { SALES_DB_URL: "postgres://x" })).toThrow(
+      /DINGTALK_URL is not set[\s\S]*DINGTALK_SECRET is not set/,
+    );
+    const secrets = resolveSecrets(config, {
+      SALES_DB_URL: "postgres://x",
+      DINGTALK_URL: "u",
+      DINGTALK_SECRET: "s",
+      OTHER: "o",
+    });
+    expect([...secrets.keys()].sort()).toEqual(["DINGTALK_SECRET", "DINGTALK_URL", "SALES_DB_URL"]);
+  });
+});
