@@ -1,0 +1,94 @@
+/** Anthropic's error answers, as HTTP responses or as a streamed `error` event, translated for the client. */
+import type { UpstreamErrorInfo } from "../types";
+
+type ErrorKind = NonNullable<UpstreamErrorInfo["kind"]>;
+
+/** A client request the Messages API cannot express (answered 400 before anything is sent upstream). */
+export class AdapterRequestError extends Error {
+  readonly status = 400;
+
+  constructor(
+    message: string,
+    /** The offending request field, e.g. `messages[2].tool_calls[0].function.arguments`. */
+    readonly param: string,
+  ) {
+    super(message);
+    this.name = "AdapterRequestError";
+  }
+}
+
+/**
+ * A failure Anthropic reported inside an answer that began with 200: an `error` event in a stream, or
+ * a body that is not a Message. Carries the same fields as UpstreamErrorInfo so the transport can end
+ * the stream (or retry) exactly as it does for an error status.
+ */
+export class UpstreamStreamError extends Error implements UpstreamErrorInfo {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly kind: ErrorKind = "other",
+  ) {
+    super(message);
+    this.name = "UpstreamStreamError";
+  }
+}
+
+const CONTEXT_WINDOW =
+  /prompt is too long|exceed(s|ed)? (the )?context (window|limit)|context window|too many tokens/i;
+const CONTENT_POLICY = /content filtering policy|content policy/i;
+
+/** Statuses for Anthropic's error types, used when only the type is known (streamed errors). */
+const STATUS_BY_TYPE: Readonly<Record<string, number>> = {
+  invalid_request_error: 400,
+  request_too_large: 413,
+  rate_limit_error: 429,
+  overloaded_error: 503,
+  api_error: 502,
+  timeout_error: 504,
+};
+
+/**
+ * The status the client sees for an upstream status. 4xx the client caused stay as they are; the
+ * gateway's own credentials, billing or model name being wrong is an upstream failure (502), not
+ * the client's; Anthropic's 529 "overloaded" is 503 to OpenAI clients.
+ */
+function clientStatus(upstreamStatus: number): number {
+  if (upstreamStatus === 400 || upstreamStatus === 413 || upstreamStatus === 429) return upstreamStatus;
+  if (upstreamStatus === 529 || upstreamStatus === 503) return 503;
+  if (upstreamStatus === 504) return 504;
+  return 502;
+}
+
+function classify(status: number, message: string): ErrorKind {
+  if (status === 429) return "rate_limit";
+  if (status === 400 && CONTEXT_WINDOW.test(message)) return "context_window_exceeded";
+  if (status === 400 && CONTENT_POLICY.test(message)) return "content_policy";
+  return "other";
+}
+
+function errorOf(value: unknown): { type?: string; message?: string } | undefined {
+  const error = (value as { error?: unknown } | null)?.error;
+  return error && typeof error === "object" ? (error as { type?: string; message?: string }) : undefined;
+}
+
+/** Classify an error response (`status` and raw body) from the Messages API. */
+export function anthropicError(status: number, body: string): UpstreamErrorInfo {
+  let message = body.slice(0, 500) || `Anthropic answered HTTP ${status}`;
+  try {
+    const error = errorOf(JSON.parse(body));
+    if (typeof error?.message === "string") message = error.message;
+  } catch {
+    // Not JSON (a proxy's HTML page, say): keep the truncated text.
+  }
+  const translated = clientStatus(status);
+  return { status: translated, message, kind: classify(translated, message) };
+}
+
+/** The error to throw for a streamed `error` event (`data` is its JSON payload). */
+export function streamedError(payload: unknown): UpstreamStreamError {
+  const error = errorOf(payload);
+  const message =
+    typeof error?.message === "string" ? error.message : "Anthropic ended the stream with an error";
+  const status = STATUS_BY_TYPE[error?.type ?? ""] ?? 502;
+  return new UpstreamStreamError(message, status, classify(status, message));
+}
