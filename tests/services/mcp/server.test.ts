@@ -6,7 +6,7 @@ import { createCatalog } from "../../../services/mcp/src/mcp/create-catalog";
 import { defineTool, ToolError } from "../../../services/mcp/src/tools/tool";
 import { type FakeKeycloak, startFakeKeycloak } from "./support/fake-keycloak";
 import { connectClient, textOf } from "./support/mcp-client";
-import { INITIALIZE, postRpc, type RunningApp, startApp } from "./support/start-app";
+import { INITIALIZE, jsonOf, postRpc, type RunningApp, startApp } from "./support/start-app";
 
 /** A tool defined here so the server's own behaviour is tested apart from the real tools. */
 const divide = defineTool({
@@ -96,7 +96,7 @@ describe("MCP server over Streamable HTTP", () => {
       const jsonToken = await keycloak.token({ aud: jsonApp.mcpUrl, scope: "mcp:math" });
       const response = await postRpc(jsonApp.mcpUrl, INITIALIZE, { authorization: `Bearer ${jsonToken}` });
       expect(response.headers.get("content-type")).toMatch(/application\/json/);
-      expect((await response.json()).result.serverInfo.name).toBe("ai-platform-mcp");
+      expect((await jsonOf(response)).result.serverInfo.name).toBe("ai-platform-mcp");
       const client = await connectClient(jsonApp.mcpUrl, jsonToken);
       expect(
         (await client.callTool({ name: "divide", arguments: { a: 1, b: 4 } })).structuredContent,
@@ -108,7 +108,7 @@ describe("MCP server over Streamable HTTP", () => {
   });
 
   it("serves health, metrics with tool-call series, and refuses GET on /mcp (stateless)", async () => {
-    expect(await (await fetch(`${app.url}/healthz`)).json()).toEqual({ status: "ok" });
+    expect(await jsonOf(await fetch(`${app.url}/healthz`))).toEqual({ status: "ok" });
     const metrics = await (await fetch(`${app.url}/metrics`)).text();
     expect(metrics).toMatch(
       /mcp_server_operation_duration_seconds_count\{method="tools\/call",tool="divide",outcome="ok"\} [1-9]/,
@@ -123,10 +123,10 @@ describe("MCP server over Streamable HTTP", () => {
     const auth = { authorization: `Bearer ${await tokenFor()}` };
     const notJson = await postRpc(app.mcpUrl, "{not json", auth);
     expect(notJson.status).toBe(400);
-    expect((await notJson.json()).error.message).toMatch(/not valid JSON/);
+    expect((await jsonOf(notJson)).error.message).toMatch(/not valid JSON/);
     const notRpc = await postRpc(app.mcpUrl, { hello: "world" }, auth);
     expect(notRpc.status).toBe(400);
-    expect((await notRpc.json()).jsonrpc).toBe("2.0");
+    expect((await jsonOf(notRpc)).jsonrpc).toBe("2.0");
     const onlyJson = await fetch(app.mcpUrl, {
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json", ...auth },
@@ -148,7 +148,7 @@ describe("OAuth resource server", () => {
       "/.well-known/oauth-protected-resource/mcp",
       "/.well-known/oauth-protected-resource",
     ]) {
-      const metadata = await (await fetch(`${app.url}${path}`)).json();
+      const metadata = await jsonOf(await fetch(`${app.url}${path}`));
       expect(metadata).toMatchObject({ resource: app.mcpUrl, authorization_servers: [keycloak.issuer] });
     }
   });
@@ -207,7 +207,7 @@ describe("OAuth resource server", () => {
     const auth = { authorization: `Bearer ${await tokenFor()}` };
     const foreign = await postRpc(app.mcpUrl, INITIALIZE, { ...auth, origin: "https://evil.example.com" });
     expect(foreign.status).toBe(403);
-    expect((await foreign.json()).error.message).toMatch(/Origin https:\/\/evil.example.com is not allowed/);
+    expect((await jsonOf(foreign)).error.message).toMatch(/Origin https:\/\/evil.example.com is not allowed/);
     const allowed = await postRpc(app.mcpUrl, INITIALIZE, { ...auth, origin: "https://chat.example.com" });
     expect(allowed.status).toBe(200);
     const rebound = await fetch(app.mcpUrl.replace("127.0.0.1", "localhost"), {

@@ -10,7 +10,7 @@ export async function connectClient(url: string, token?: string): Promise<Client
 }
 
 /** The first text content of a tool result. */
-export function textOf(result: { content?: unknown }): string {
-  const content = (result.content ?? []) as { type: string; text?: string }[];
+export function textOf(result: unknown): string {
+  const content = ((result as { content?: unknown }).content ?? []) as { type: string; text?: string }[];
   return content.find((item) => item.type === "text")?.text ?? "";
 }

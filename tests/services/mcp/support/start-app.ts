@@ -74,3 +74,8 @@ export const INITIALIZE = {
   method: "initialize",
   params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
 };
+
+/** A response body as JSON, untyped (tests assert on its shape). */
+export async function jsonOf(response: Response): Promise<any> {
+  return response.json();
+}
