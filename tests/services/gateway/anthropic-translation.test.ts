@@ -40,7 +40,7 @@ describe("Anthropic answer: a Message as a chat completion", () => {
     ["tool_use", "tool_calls"],
     ["refusal", "content_filter"],
     ["a_reason_added_later", "stop"],
-    [null, null],
+    [null, "stop"],
   ])("stop_reason %s is finish_reason %s", (stopReason, finish) => {
     expect(
       anthropicAdapter.chatResponse(message({ stop_reason: stopReason }), "m").choices[0]?.finish_reason,

@@ -74,7 +74,8 @@ export function chatCompletion(body: unknown, model: string): ChatCompletion {
           ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
           refusal: refused ? (body.stop_details?.explanation ?? "The model declined to answer.") : null,
         },
-        finish_reason: finishReason(body.stop_reason),
+        // A finished Message always has a stop_reason; OpenAI's completion type never has a null one.
+        finish_reason: finishReason(body.stop_reason) ?? "stop",
         logprobs: null,
       },
     ],
