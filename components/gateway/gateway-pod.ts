@@ -1,0 +1,92 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { RESTRICTED_READ_ONLY_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from "../common/security-context";
+import { zoneSpread } from "../common/topology";
+import { GATEWAY_ENV, providerKeyEnv } from "./gateway-config";
+import {
+  CONFIG_PATH,
+  GATEWAY_DEFAULTS,
+  GATEWAY_PORT,
+  GATEWAY_UID,
+  type LlmGatewayArgs,
+} from "./llm-gateway-args";
+
+export interface GatewayPodSpec {
+  readonly podLabels: Readonly<Record<string, string>>;
+  readonly configMapName: string;
+  /** Changes with the config text, so a new config rolls the pods. */
+  readonly configChecksum: pulumi.Input<string>;
+  readonly masterKeySecretName: string;
+}
+
+const fromSecret = (variable: string, name: string, key: string) => ({
+  name: variable,
+  valueFrom: { secretKeyRef: { name, key } },
+});
+
+/** Every secret the gateway reads, each from a Secret by reference: Redis, PostgreSQL, master key, provider keys. */
+export function gatewayEnv(args: LlmGatewayArgs, masterKeySecretName: string) {
+  return [
+    fromSecret(GATEWAY_ENV.redisUrl, args.redis.secretName, args.redis.key ?? "url"),
+    fromSecret(GATEWAY_ENV.databaseUrl, args.database.secretName, args.database.key ?? "url"),
+    fromSecret(GATEWAY_ENV.masterKey, masterKeySecretName, "master-key"),
+    ...Object.entries(providerKeyEnv(args.cloudModels ?? [])).map(([variable, secret]) =>
+      fromSecret(variable, secret.name, secret.key),
+    ),
+  ];
+}
+
+const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({
+  httpGet: { path, port: "http" },
+  periodSeconds,
+  failureThreshold,
+  timeoutSeconds: 2,
+});
+
+/** The Deployment's pod template: restricted, read-only root, config mounted, secrets by reference. */
+export function gatewayPodTemplate(args: LlmGatewayArgs, spec: GatewayPodSpec) {
+  const resources = args.resources ?? GATEWAY_DEFAULTS.resources;
+  const pods = { ...spec.podLabels };
+  return {
+    metadata: { labels: pods, annotations: { "checksum/config": spec.configChecksum } },
+    spec: {
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      // SIGTERM drains in-flight streams and flushes spend before the pod goes.
+      terminationGracePeriodSeconds: 60,
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: GATEWAY_UID,
+        runAsGroup: GATEWAY_UID,
+        seccompProfile: RUNTIME_DEFAULT_SECCOMP,
+      },
+      ...(args.highAvailability ? { topologySpreadConstraints: zoneSpread(pods) } : {}),
+      containers: [
+        {
+          name: "gateway",
+          image: args.image,
+          // The image's CMD, repeated so the config path and the mount below are written in one place.
+          args: ["node", "dist/server.js", "--config", CONFIG_PATH],
+          ports: [{ name: "http", containerPort: GATEWAY_PORT, protocol: "TCP" }],
+          env: gatewayEnv(args, spec.masterKeySecretName),
+          resources: {
+            requests: { cpu: resources.cpu, memory: resources.memory },
+            limits: { memory: resources.memoryLimit },
+          },
+          securityContext: RESTRICTED_READ_ONLY_CONTAINER,
+          // Migrations run at start: a minute before liveness counts.
+          startupProbe: probe("/health/liveliness", 2, 30),
+          livenessProbe: probe("/health/liveliness", 10, 3),
+          readinessProbe: probe("/health/readiness", 5, 2),
+          volumeMounts: [
+            { name: "config", mountPath: CONFIG_PATH.slice(0, CONFIG_PATH.lastIndexOf("/")), readOnly: true },
+            { name: "tmp", mountPath: "/tmp" },
+          ],
+        },
+      ],
+      volumes: [
+        { name: "config", configMap: { name: spec.configMapName } },
+        { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+      ],
+    },
+  };
+}
