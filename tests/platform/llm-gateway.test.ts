@@ -262,7 +262,7 @@ describe("LlmGateway", () => {
       "kubernetes:gateway.networking.k8s.io/v1:Gateway",
     ).inputs.spec.listeners.find((l: { name: string }) => l.name === "https-llm");
     expect(listener).toMatchObject({ protocol: "HTTPS", hostname: "llm.ai.example.com" });
-    const violations = securityViolations(run).filter((v) => v.policyName === "gateway-routes-https-only");
+    const violations = securityViolations(run).filter((v) => v.rule === "gateway-routes-https-only");
     expect(violations).toEqual([]);
     expect(gateway.publicUrl).toBe("https://llm.ai.example.com/v1");
     expect(gateway.internalUrl).toBe("http://llm-gateway.ai.svc.cluster.local:4000/v1");
