@@ -225,7 +225,7 @@ describe("Anthropic adapter against the fake Messages upstream", () => {
       });
     }
     expect(errors).toEqual([
-      { retryAfter: null, status: 503, message: "Overloaded", kind: "other" },
+      { retryAfter: null, status: 503, message: "Overloaded" },
       {
         retryAfter: "7",
         status: 429,
@@ -241,7 +241,7 @@ describe("Anthropic adapter against the fake Messages upstream", () => {
     ]);
     const rejected = await send(hello, { ...target, apiKey: "sk-ant-wrong" });
     expect(anthropicAdapter.error(rejected.status, await rejected.text())).toEqual({
-      status: 502,
+      status: 401,
       message: "invalid x-api-key",
       kind: "other",
     });
@@ -257,7 +257,7 @@ describe("Anthropic adapter against the fake Messages upstream", () => {
     const { chunks, failure } = await streamed(hello);
     expect(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? "").join("")).toBe("Partial answer");
     expect(failure).toBeInstanceOf(UpstreamStreamError);
-    expect(failure).toMatchObject({ status: 503, kind: "other", message: "Overloaded" });
+    expect(failure).toMatchObject({ status: 503, kind: undefined, message: "Overloaded" });
   });
 
   it("sends images as base64 or URL sources the upstream accepts", async () => {

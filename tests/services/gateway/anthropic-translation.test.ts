@@ -110,7 +110,7 @@ describe("Anthropic answer: a Message as a chat completion", () => {
   it("throws a 502 UpstreamStreamError for a body that is not a Message", () => {
     const error = thrown(() => anthropicAdapter.chatResponse({ type: "error", error: {} }, "m"));
     expect(error).toBeInstanceOf(UpstreamStreamError);
-    expect(error).toMatchObject({ status: 502, kind: "other" });
+    expect(error).toMatchObject({ status: 502, kind: undefined });
   });
 });
 
@@ -175,7 +175,7 @@ describe("Anthropic answer: streamed events as chunks", () => {
   });
 
   it.each([
-    ["overloaded_error", "Overloaded", 503, "other"],
+    ["overloaded_error", "Overloaded", 503, undefined],
     ["rate_limit_error", "Slow down", 429, "rate_limit"],
     [
       "invalid_request_error",
@@ -183,13 +183,15 @@ describe("Anthropic answer: streamed events as chunks", () => {
       400,
       "context_window_exceeded",
     ],
-    ["api_error", "Internal server error", 502, "other"],
-    ["an_error_added_later", "Odd", 502, "other"],
-  ])("an error event of type %s throws status %i", (type, text, status, kind) => {
+    ["api_error", "Internal server error", 500, undefined],
+    ["authentication_error", "invalid x-api-key", 401, "other"],
+    ["an_error_added_later", "Odd", 502, undefined],
+  ])("an error event of type %s saying %j is classified", (type, text, status, kind) => {
     const translator = anthropicAdapter.chatStream("m");
     const error = thrown(() => translator.push(event("error", { error: { type, message: text } })));
     expect(error).toBeInstanceOf(UpstreamStreamError);
-    expect(error).toMatchObject({ status, kind, message: text });
+    const { status: thrownStatus, kind: thrownKind, message } = error as UpstreamStreamError;
+    expect([thrownStatus, thrownKind, message]).toEqual([status, kind, text]);
   });
 
   it("throws a 502 for an event whose data is not JSON", () => {
@@ -225,17 +227,18 @@ describe("Anthropic answer: error responses", () => {
     ],
     [400, body("invalid_request_error", "Output blocked by content filtering policy"), 400, "content_policy"],
     [400, body("invalid_request_error", "messages.0.content: Field required"), 400, "other"],
-    [401, body("authentication_error", "invalid x-api-key"), 502, "other"],
-    [403, body("permission_error", "no access"), 502, "other"],
-    [404, body("not_found_error", "model: claude-x"), 502, "other"],
+    [401, body("authentication_error", "invalid x-api-key"), 401, "other"],
+    [403, body("permission_error", "no access"), 403, "other"],
+    [404, body("not_found_error", "model: claude-x"), 404, "other"],
     [413, body("request_too_large", "Request exceeds the maximum size"), 413, "other"],
     [429, body("rate_limit_error", "rate limited"), 429, "rate_limit"],
-    [500, body("api_error", "Internal server error"), 502, "other"],
-    [503, "", 503, "other"],
-    [504, "<html>Gateway Timeout</html>", 504, "other"],
-    [529, body("overloaded_error", "Overloaded"), 503, "other"],
-  ])("HTTP %i is status %i", (status, text, clientStatus, kind) => {
-    expect(anthropicAdapter.error(status, text)).toMatchObject({ status: clientStatus, kind });
+    [500, body("api_error", "Internal server error"), 500, undefined],
+    [503, "", 503, undefined],
+    [504, "<html>Gateway Timeout</html>", 504, undefined],
+    [529, body("overloaded_error", "Overloaded"), 503, undefined],
+  ])("HTTP %i answering %j is classified", (status, text, clientStatus, kind) => {
+    const info = anthropicAdapter.error(status, text);
+    expect([info.status, info.kind]).toEqual([clientStatus, kind]);
   });
 
   it("keeps Anthropic's message, or the start of a body that is not JSON", () => {

@@ -1,4 +1,4 @@
-/** Anthropic's error answers, as HTTP responses or as a streamed `error` event, translated for the client. */
+/** Anthropic's error answers, as HTTP responses or as a streamed `error` event, classified for the router. */
 import type { UpstreamErrorInfo } from "../types";
 
 type ErrorKind = NonNullable<UpstreamErrorInfo["kind"]>;
@@ -26,7 +26,8 @@ export class UpstreamStreamError extends Error implements UpstreamErrorInfo {
   constructor(
     message: string,
     readonly status: number,
-    readonly kind: ErrorKind = "other",
+    /** Set for client-side failures only; a 5xx has none, as in UpstreamErrorInfo. */
+    readonly kind?: ErrorKind,
   ) {
     super(message);
     this.name = "UpstreamStreamError";
@@ -37,29 +38,29 @@ const CONTEXT_WINDOW =
   /prompt is too long|exceed(s|ed)? (the )?context (window|limit)|context window|too many tokens/i;
 const CONTENT_POLICY = /content filtering policy|content policy/i;
 
-/** Statuses for Anthropic's error types, used when only the type is known (streamed errors). */
+/** The statuses Anthropic answers its error types with, for streamed errors (which carry only the type). */
 const STATUS_BY_TYPE: Readonly<Record<string, number>> = {
   invalid_request_error: 400,
+  authentication_error: 401,
+  billing_error: 402,
+  permission_error: 403,
+  not_found_error: 404,
   request_too_large: 413,
   rate_limit_error: 429,
-  overloaded_error: 503,
-  api_error: 502,
+  api_error: 500,
   timeout_error: 504,
+  overloaded_error: 529,
 };
 
-/**
- * The status the client sees for an upstream status. 4xx the client caused stay as they are; the
- * gateway's own credentials, billing or model name being wrong is an upstream failure (502), not
- * the client's; Anthropic's 529 "overloaded" is 503 to OpenAI clients.
- */
-function clientStatus(upstreamStatus: number): number {
-  if (upstreamStatus === 400 || upstreamStatus === 413 || upstreamStatus === 429) return upstreamStatus;
-  if (upstreamStatus === 529 || upstreamStatus === 503) return 503;
-  if (upstreamStatus === 504) return 504;
-  return 502;
-}
+/** Anthropic's own 529 "overloaded" means what 503 means to OpenAI clients and to the router. */
+const status503 = (status: number) => (status === 529 ? 503 : status);
 
-function classify(status: number, message: string): ErrorKind {
+/**
+ * The fallback class of a client-side (4xx) failure. Server failures get none: the transport
+ * treats every 5xx as the deployment's fault whatever the message says.
+ */
+function classify(status: number, message: string): ErrorKind | undefined {
+  if (status >= 500) return undefined;
   if (status === 429) return "rate_limit";
   if (status === 400 && CONTEXT_WINDOW.test(message)) return "context_window_exceeded";
   if (status === 400 && CONTENT_POLICY.test(message)) return "content_policy";
@@ -80,8 +81,8 @@ export function anthropicError(status: number, body: string): UpstreamErrorInfo 
   } catch {
     // Not JSON (a proxy's HTML page, say): keep the truncated text.
   }
-  const translated = clientStatus(status);
-  return { status: translated, message, kind: classify(translated, message) };
+  const kind = classify(status, message);
+  return { status: status503(status), message, ...(kind ? { kind } : {}) };
 }
 
 /** The error to throw for a streamed `error` event (`data` is its JSON payload). */
@@ -90,5 +91,5 @@ export function streamedError(payload: unknown): UpstreamStreamError {
   const message =
     typeof error?.message === "string" ? error.message : "Anthropic ended the stream with an error";
   const status = STATUS_BY_TYPE[error?.type ?? ""] ?? 502;
-  return new UpstreamStreamError(message, status, classify(status, message));
+  return new UpstreamStreamError(message, status503(status), classify(status, message));
 }
