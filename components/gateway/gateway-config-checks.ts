@@ -69,11 +69,13 @@ export function gatewayConfigProblems(
   const routing = input.routing;
   if (routing.strategy !== undefined && !STRATEGIES.includes(routing.strategy))
     problems.push(`routing.strategy: "${routing.strategy}" is not one of ${STRATEGIES.join(", ")}`);
-  for (const field of ["numRetries", "allowedFails", "cooldownSeconds"] as const) {
-    const value = routing[field];
-    if (value !== undefined && !(Number.isInteger(value) && value >= 0))
-      problems.push(`routing.${field}: must be a whole number at or above 0`);
-  }
+  // The ranges the gateway's own config schema accepts.
+  const { numRetries, allowedFails, cooldownSeconds } = routing;
+  if (numRetries !== undefined && !(Number.isInteger(numRetries) && numRetries >= 0 && numRetries <= 10))
+    problems.push("routing.numRetries: must be a whole number from 0 to 10");
+  if (!positiveInteger(allowedFails)) problems.push("routing.allowedFails: must be a positive whole number");
+  if (!positiveInteger(cooldownSeconds))
+    problems.push("routing.cooldownSeconds: must be a positive whole number");
   for (const field of ["fallbacks", "contextWindowFallbacks", "contentPolicyFallbacks"] as const) {
     for (const [model, targets] of Object.entries(routing[field] ?? {})) {
       for (const name of [model, ...targets])

@@ -60,7 +60,7 @@ export type RoutingStrategy =
 export interface RoutingSettings {
   /** Default `"simple-shuffle"` (weighted random). */
   readonly strategy?: RoutingStrategy;
-  /** Retries of a failed call on another deployment. Default `2`. */
+  /** Retries of a failed call on another deployment, 0 to 10. Default `2`. */
   readonly numRetries?: number;
   /** Model → models to try when all of its deployments fail. Default `{}`. */
   readonly fallbacks?: Readonly<Record<string, readonly string[]>>;
@@ -148,6 +148,10 @@ function endpointEntry(endpoint: ResolvedModelEndpoint) {
     litellm_params: {
       model: `${endpointProvider(endpoint)}/${endpoint.upstreamModel ?? endpoint.name}`,
       api_base: endpoint.url,
+      // Fields the gateway fills in when a client leaves them out (Whisper's language, ChatTTS's voice).
+      ...(endpoint.requestDefaults && Object.keys(endpoint.requestDefaults).length > 0
+        ? { request_defaults: { ...endpoint.requestDefaults } }
+        : {}),
     },
     model_info: defined({ mode: MODES[endpoint.kind], max_input_tokens: endpoint.contextLength }),
   };

@@ -44,8 +44,15 @@ const ENDPOINTS: ResolvedModelEndpoint[] = [
     kind: "audio-transcription",
     api: "openai",
     upstreamModel: "Systran/faster-whisper-large-v3",
+    requestDefaults: { language: "zh", prompt: "通义千问, Kubernetes" },
   },
-  { name: "chattts", url: "http://chattts.ai.svc.cluster.local:8000", kind: "audio-speech", api: "chattts" },
+  {
+    name: "chattts",
+    url: "http://chattts.ai.svc.cluster.local:8000",
+    kind: "audio-speech",
+    api: "chattts",
+    requestDefaults: {},
+  },
 ];
 const OPENAI_KEY = { name: "llm-provider-keys", key: "openai" };
 const CLOUD: CloudModel[] = [
@@ -124,11 +131,14 @@ describe("gateway config generation", () => {
       litellm_params: {
         model: "openai_compatible/Systran/faster-whisper-large-v3",
         api_base: "http://whisper-large-v3.ai.svc.cluster.local:8000/v1",
+        request_defaults: { language: "zh", prompt: "通义千问, Kubernetes" },
       },
       model_info: { mode: "audio_transcription" },
     });
     expect(entry(config, "chattts").litellm_params.model).toBe("chattts/chattts");
     expect(entry(config, "chattts").model_info.mode).toBe("audio_speech");
+    // Empty defaults are left out rather than written as {}.
+    expect(entry(config, "chattts").litellm_params.request_defaults).toBeUndefined();
     // No self-hosted entry carries a key.
     for (const endpoint of ENDPOINTS)
       expect(entry(config, endpoint.name).litellm_params.api_key).toBeUndefined();
@@ -250,6 +260,7 @@ describe("gateway config checks", () => {
       routing: {
         strategy: "round-robin" as "least-busy",
         numRetries: -1,
+        cooldownSeconds: 0,
         fallbacks: { "gpt-4.1-mini": ["gpt-5", "gpt-4.1-mini"] },
       },
       maxRequestSizeMb: 0,
@@ -263,7 +274,8 @@ describe("gateway config checks", () => {
       "cloudModels[5].rpm: must be a positive whole number",
       'model "qwen2.5-7b-instruct" mixes modes (chat, embedding); one name serves one kind',
       'routing.strategy: "round-robin" is not one of simple-shuffle, least-busy, latency-based-routing, usage-based-routing',
-      "routing.numRetries: must be a whole number at or above 0",
+      "routing.numRetries: must be a whole number from 0 to 10",
+      "routing.cooldownSeconds: must be a positive whole number",
       'routing.fallbacks: "gpt-5" is not a model of this gateway',
       'routing.fallbacks: "gpt-4.1-mini" falls back to itself',
       "maxRequestSizeMb: must be above 0",
