@@ -133,7 +133,8 @@ describe("Anthropic adapter against the fake Messages upstream", () => {
     const { chunks, usage, failure } = await streamed(request);
     const whole = await complete(request);
     expect(failure).toBeUndefined();
-    expect(chunks[0]?.choices[0]?.delta).toEqual({ role: "assistant", content: "" });
+    expect(chunks[0]?.choices[0]?.delta).toEqual({ role: "assistant", content: "Checki" });
+    expect(chunks.filter((chunk) => chunk.choices[0]?.delta.role).length).toBe(1);
     const toolDeltas = chunks.flatMap((chunk) => chunk.choices[0]?.delta.tool_calls ?? []);
     // Tool calls are numbered among themselves (0, 1) although they are content blocks 1 and 2.
     expect(toolDeltas.filter((delta) => delta.id).map((delta) => [delta.index, delta.id])).toEqual([

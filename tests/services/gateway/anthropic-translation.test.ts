@@ -143,8 +143,10 @@ describe("Anthropic answer: streamed events as chunks", () => {
     ];
     const chunks: ChatCompletionChunk[] = events.flatMap((one) => translator.push(one));
     expect(chunks.map((chunk) => chunk.choices[0]?.delta)).toEqual([
-      { role: "assistant", content: "" },
-      { tool_calls: [{ index: 0, id: "toolu_a", type: "function", function: { name: "f", arguments: "" } }] },
+      {
+        role: "assistant",
+        tool_calls: [{ index: 0, id: "toolu_a", type: "function", function: { name: "f", arguments: "" } }],
+      },
       { tool_calls: [{ index: 0, function: { arguments: '{"x":' } }] },
       { tool_calls: [{ index: 0, function: { arguments: "1}" } }] },
       {},
@@ -162,6 +164,19 @@ describe("Anthropic answer: streamed events as chunks", () => {
     });
   });
 
+  it("sends nothing for message_start, so an overload error right after it comes before the first chunk", () => {
+    const translator = anthropicAdapter.chatStream("m");
+    expect(
+      translator.push(event("message_start", { message: message({ usage: { input_tokens: 9 } }) })),
+    ).toEqual([]);
+    expect(translator.push(event("ping"))).toEqual([]);
+    expect(translator.usage()?.prompt_tokens).toBe(9);
+    const error = thrown(() =>
+      translator.push(event("error", { error: { type: "overloaded_error", message: "Overloaded" } })),
+    );
+    expect(error).toMatchObject({ status: 503, message: "Overloaded" });
+  });
+
   it("reads the event type from the data when the event has no name", () => {
     const translator = anthropicAdapter.chatStream("m");
     const chunks = translator.push({
@@ -171,7 +186,7 @@ describe("Anthropic answer: streamed events as chunks", () => {
         delta: { type: "text_delta", text: "Hi" },
       }),
     });
-    expect(chunks[0]?.choices[0]?.delta).toEqual({ content: "Hi" });
+    expect(chunks[0]?.choices[0]?.delta).toEqual({ role: "assistant", content: "Hi" });
   });
 
   it.each([
@@ -200,7 +215,7 @@ describe("Anthropic answer: streamed events as chunks", () => {
     );
     expect(error).toMatchObject({
       status: 502,
-      message: "Anthropic sent a message_start event that is not JSON",
+      message: "Anthropic sent a message_start event that is not a JSON object",
     });
   });
 });

@@ -23,17 +23,21 @@ export class AnthropicStreamTranslator implements StreamTranslator {
   private id = `msg_${Date.now().toString(36)}`;
   private readonly created = Math.floor(Date.now() / 1000);
   private readonly toolIndexByBlock = new Map<number, number>();
+  private roleSent = false;
   private tokens: AnthropicUsage | undefined;
 
   constructor(private readonly model: string) {}
 
   push(event: SseEvent): ChatCompletionChunk[] {
-    let payload: StreamedEvent;
+    let payload: StreamedEvent | null;
     try {
-      payload = JSON.parse(event.data) as StreamedEvent;
+      payload = JSON.parse(event.data) as StreamedEvent | null;
     } catch {
+      payload = null;
+    }
+    if (typeof payload !== "object" || payload === null) {
       throw new UpstreamStreamError(
-        `Anthropic sent a ${event.event ?? "stream"} event that is not JSON`,
+        `Anthropic sent a ${event.event ?? "stream"} event that is not a JSON object`,
         502,
       );
     }
@@ -41,7 +45,9 @@ export class AnthropicStreamTranslator implements StreamTranslator {
       case "message_start":
         if (typeof payload.message?.id === "string") this.id = payload.message.id;
         this.addUsage(payload.message?.usage);
-        return [this.chunk({ role: "assistant", content: "" })];
+        // The role goes out with the first content instead: an error event right after
+        // message_start (Anthropic's usual overload) then still finds the stream unstarted and retryable.
+        return [];
       case "content_block_start":
         return this.blockStart(payload.index ?? 0, payload.content_block);
       case "content_block_delta":
@@ -101,12 +107,14 @@ export class AnthropicStreamTranslator implements StreamTranslator {
     delta: Delta,
     finish: ChatCompletionChunk["choices"][number]["finish_reason"] = null,
   ): ChatCompletionChunk {
+    const withRole: Delta = this.roleSent ? delta : { role: "assistant", ...delta };
+    this.roleSent = true;
     return {
       id: this.id,
       object: "chat.completion.chunk",
       created: this.created,
       model: this.model,
-      choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
+      choices: [{ index: 0, delta: withRole, finish_reason: finish, logprobs: null }],
     };
   }
 }
