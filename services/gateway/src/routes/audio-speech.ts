@@ -1,0 +1,134 @@
+/** `POST /v1/audio/speech`: text in, audio streamed back (OpenAI-compatible servers or ChatTTS). */
+import { pipeline } from "node:stream/promises";
+import type { Deployment } from "../config/gateway-config";
+import { readJsonObject } from "../http/body";
+import { invalidRequest } from "../http/errors";
+import { sendError } from "../http/respond";
+import { reserve, settle } from "../pipeline/admission";
+import { authenticate, authorizeModel, mayUse } from "../pipeline/caller";
+import { targetOf } from "../pipeline/model-call";
+import { recordSpend } from "../pipeline/record-spend";
+import { clientErrorFor } from "../pipeline/upstream-errors";
+import { chatTtsRequest } from "../providers/chattts/speech-request";
+import { firstZipEntry } from "../providers/chattts/zip-entry";
+import { upstreamHeaders } from "../providers/openai-compatible/adapter";
+import { speechSchema, validate } from "../requests/schemas";
+import { pricesFor } from "../spend/pricing";
+import { callRaw } from "../upstream/call";
+import { transportFailure } from "../upstream/upstream-failure";
+import type { Route } from "./route";
+
+const MAX_CHATTTS_ZIP_BYTES = 64 * 1024 * 1024;
+
+interface SpeechAnswer {
+  readonly contentType: string;
+  readonly body: Buffer | AsyncIterable<Buffer>;
+}
+
+async function speak(
+  context: Parameters<Route["handler"]>[0],
+  deployment: Deployment,
+  body: Record<string, unknown>,
+): Promise<SpeechAnswer> {
+  const adapter = context.adapterFor(deployment);
+  const target = targetOf(deployment);
+  if (deployment.adapter === "chattts") {
+    const request = chatTtsRequest(
+      body as { input: string; voice: string; speed?: number },
+      deployment.requestDefaults,
+    );
+    const response = await callRaw(
+      context.pools,
+      deployment,
+      { path: "/generate_voice", headers: upstreamHeaders(target), body: JSON.stringify(request) },
+      adapter.error,
+    );
+    try {
+      const zip = Buffer.from(await response.body.arrayBuffer());
+      if (zip.length > MAX_CHATTTS_ZIP_BYTES) throw new Error("ChatTTS answer too large");
+      return { contentType: "audio/mpeg", body: firstZipEntry(zip).data };
+    } catch (error) {
+      throw transportFailure(error);
+    }
+  }
+  const upstreamBody = { ...deployment.requestDefaults, ...body, model: target.model };
+  const response = await callRaw(
+    context.pools,
+    deployment,
+    { path: "/audio/speech", headers: upstreamHeaders(target), body: JSON.stringify(upstreamBody) },
+    adapter.error,
+  );
+  const contentType = response.headers["content-type"];
+  return {
+    contentType: (Array.isArray(contentType) ? contentType[0] : contentType) ?? "application/octet-stream",
+    body: response.body,
+  };
+}
+
+export const SPEECH_ROUTE: Route = {
+  method: "POST",
+  paths: ["/v1/audio/speech", "/audio/speech"],
+  name: "audio_speech",
+  handler: async (context, request, response, info) => {
+    const caller = await authenticate(
+      request.headers,
+      context.keys,
+      context.runtime.config.masterKey,
+      info.startedMs,
+    );
+    const body = validate(
+      speechSchema,
+      await readJsonObject(request, context.runtime.config.maxRequestBytes),
+    );
+    const { router } = context.runtime;
+    const deployments = router.deploymentsOf(body.model);
+    authorizeModel(caller, body.model, deployments !== undefined);
+    const usable = (deployments ?? []).filter((deployment) => deployment.mode === "audio_speech");
+    if (usable.length === 0)
+      throw invalidRequest(
+        `The model '${body.model}' does not generate speech.`,
+        "model",
+        "unsupported_operation",
+      );
+    const characters = body.input.length;
+    const costOf = (deployment: Deployment) => characters * pricesFor(deployment).inputPerCharacter;
+    const reservation = await reserve(
+      context.state,
+      context.metrics,
+      caller,
+      0,
+      Math.max(...usable.map(costOf)),
+      Date.now(),
+    );
+    let chosen: Deployment | undefined;
+    try {
+      const answer = await router.route(
+        { group: body.model, stream: true, estimatedTokens: 0, allowed: (group) => mayUse(caller, group) },
+        async (deployment) => {
+          chosen = deployment;
+          return speak(context, deployment, body);
+        },
+      );
+      const costUsd = costOf(chosen as Deployment);
+      context.background(settle(context.state, reservation, 0, costUsd), "settle");
+      response.writeHead(200, { "content-type": answer.contentType, "x-gateway-cost": costUsd.toFixed(8) });
+      if (Buffer.isBuffer(answer.body)) response.end(answer.body);
+      else await pipeline(answer.body, response).catch(() => response.destroy());
+      recordSpend(context, {
+        caller,
+        operation: "audio_speech",
+        group: body.model,
+        deployment: chosen,
+        promptTokens: 0,
+        completionTokens: 0,
+        costUsd,
+        status: 200,
+        startedMs: info.startedMs,
+        cacheHit: false,
+      });
+    } catch (error) {
+      context.background(settle(context.state, reservation, 0, 0), "settle");
+      sendError(response, clientErrorFor(error));
+    }
+  },
+};

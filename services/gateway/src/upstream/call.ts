@@ -1,0 +1,174 @@
+/**
+ * The two ways the gateway calls a deployment: a whole JSON answer, or a stream that counts as
+ * started only once its first event arrived (so a stream that fails before that can be retried).
+ */
+import type { Dispatcher } from "undici";
+import type { Deployment } from "../config/gateway-config";
+import type {
+  ChatAdapter,
+  ChatCompletionChunk,
+  SseEvent,
+  StreamTranslator,
+  UpstreamRequest,
+} from "../providers/types";
+import type { UpstreamPools } from "./pools";
+import { readSseEvents } from "./sse";
+import { type FailureKind, parseRetryAfter, transportFailure, UpstreamFailure } from "./upstream-failure";
+
+type ErrorClassifier = ChatAdapter["error"];
+
+function kindFor(status: number, classified: FailureKind | undefined): FailureKind {
+  if (status === 429) return "rate_limit";
+  if (status === 408) return "timeout";
+  if (status >= 500) return "server";
+  return classified ?? "other";
+}
+
+/** An error status from the upstream as an UpstreamFailure (the body is read and classified). */
+export async function failureFrom(
+  response: Dispatcher.ResponseData,
+  classify: ErrorClassifier,
+): Promise<UpstreamFailure> {
+  const text = await response.body.text().catch(() => "");
+  const info = classify(response.statusCode, text);
+  const status = info.status || response.statusCode;
+  return new UpstreamFailure(
+    info.message,
+    kindFor(status, info.kind),
+    status,
+    parseRetryAfter(response.headers["retry-after"]),
+  );
+}
+
+async function send(
+  pools: UpstreamPools,
+  deployment: Deployment,
+  request:
+    | UpstreamRequest
+    | { path: string; headers: Record<string, string>; body: Dispatcher.DispatchOptions["body"] },
+  headersTimeoutMs: number,
+  bodyTimeoutMs: number,
+  signal?: AbortSignal,
+): Promise<Dispatcher.ResponseData> {
+  try {
+    return await pools.request({
+      url: `${deployment.baseUrl}${request.path}`,
+      headers: request.headers,
+      body: request.body as string,
+      headersTimeoutMs,
+      bodyTimeoutMs,
+      signal,
+    });
+  } catch (error) {
+    throw transportFailure(error);
+  }
+}
+
+/** A non-streamed call: the parsed JSON answer, or an UpstreamFailure. */
+export async function callJson(
+  pools: UpstreamPools,
+  deployment: Deployment,
+  request: UpstreamRequest,
+  classify: ErrorClassifier,
+): Promise<unknown> {
+  const signal = AbortSignal.timeout(deployment.timeoutMs);
+  const response = await send(pools, deployment, request, deployment.timeoutMs, deployment.timeoutMs, signal);
+  if (response.statusCode >= 400) throw await failureFrom(response, classify);
+  try {
+    return await response.body.json();
+  } catch (error) {
+    throw transportFailure(error);
+  }
+}
+
+/** A call whose answer is passed on as bytes (speech audio): the response once its status is known good. */
+export async function callRaw(
+  pools: UpstreamPools,
+  deployment: Deployment,
+  request: { path: string; headers: Record<string, string>; body: Dispatcher.DispatchOptions["body"] },
+  classify: ErrorClassifier,
+): Promise<Dispatcher.ResponseData> {
+  const response = await send(
+    pools,
+    deployment,
+    request,
+    deployment.streamFirstByteTimeoutMs,
+    deployment.streamIdleTimeoutMs,
+  );
+  if (response.statusCode >= 400) throw await failureFrom(response, classify);
+  return response;
+}
+
+export interface OpenedStream {
+  /** Chunks translated from the events read so far (at least the first event). */
+  readonly first: ChatCompletionChunk[];
+  readonly translator: StreamTranslator;
+  readonly events: AsyncIterator<SseEvent>;
+  /** Ends the upstream call early (client went away). */
+  cancel(): void;
+}
+
+function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout: () => void): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      onTimeout();
+      reject(new UpstreamFailure("upstream sent no first byte in time", "timeout"));
+    }, ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** Opens a stream and waits for its first event, within the deployment's time-to-first-byte budget. */
+export async function openStream(
+  pools: UpstreamPools,
+  deployment: Deployment,
+  request: UpstreamRequest,
+  adapter: ChatAdapter,
+  model: string,
+): Promise<OpenedStream> {
+  const started = Date.now();
+  const controller = new AbortController();
+  const response = await send(
+    pools,
+    deployment,
+    request,
+    deployment.streamFirstByteTimeoutMs,
+    deployment.streamIdleTimeoutMs,
+    controller.signal,
+  );
+  if (response.statusCode >= 400) throw await failureFrom(response, adapter.error);
+  const translator = adapter.chatStream(model);
+  const events = readSseEvents(response.body)[Symbol.asyncIterator]();
+  const cancel = () => controller.abort();
+  try {
+    const remaining = Math.max(1, deployment.streamFirstByteTimeoutMs - (Date.now() - started));
+    const first: ChatCompletionChunk[] = [];
+    // Skip events that translate to nothing (pings) until the first real chunk.
+    while (first.length === 0) {
+      const next = await withDeadline(events.next(), remaining, cancel);
+      if (next.done)
+        throw new UpstreamFailure("upstream closed the stream before its first chunk", "connection");
+      first.push(...translateEvent(translator, next.value));
+    }
+    return { first, translator, events, cancel };
+  } catch (error) {
+    cancel();
+    throw transportFailure(error);
+  }
+}
+
+/** One event through the translator; an error event or unparsable data becomes an UpstreamFailure. */
+export function translateEvent(translator: StreamTranslator, event: SseEvent): ChatCompletionChunk[] {
+  try {
+    return translator.push(event);
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    const kind = (error as { kind?: FailureKind }).kind;
+    throw new UpstreamFailure(
+      `upstream stream failed: ${(error as Error).message}`,
+      kind ?? (status === 429 ? "rate_limit" : "server"),
+      status,
+    );
+  }
+}
