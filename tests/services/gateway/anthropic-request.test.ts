@@ -257,6 +257,19 @@ describe("Anthropic request: parameters and headers", () => {
     expect(rejection(request([hi], { n: 2 })).param).toBe("n");
   });
 
+  it("sends a json_schema response format as Anthropic's structured output format", () => {
+    const schema = { type: "object", properties: { answer: { type: "string" } }, required: ["answer"] };
+    const structured = body(
+      request([hi], { response_format: { type: "json_schema", json_schema: { name: "a", schema } } }),
+    );
+    expect(structured.output_config).toEqual({ format: { type: "json_schema", schema } });
+    expect(body(request([hi], { response_format: { type: "json_object" } })).output_config).toBeUndefined();
+    expect(
+      rejection(request([hi], { response_format: { type: "json_schema", json_schema: { name: "a" } } }))
+        .param,
+    ).toBe("response_format");
+  });
+
   it("posts to /messages with the key, the API version and the operator's headers", () => {
     const upstream = anthropicAdapter.chatRequest(request([hi]), {
       ...target,

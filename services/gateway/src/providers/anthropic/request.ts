@@ -51,6 +51,23 @@ function toolChoice(choice: unknown, parallel: boolean | null | undefined): Tool
   );
 }
 
+/**
+ * OpenAI's json_schema response format is Anthropic's structured output format. json_object has no
+ * counterpart and is left to the prompt (which OpenAI requires to ask for JSON anyway).
+ */
+function outputFormat(format: unknown): MessagesRequest["output_config"] {
+  if (format === undefined || format === null) return undefined;
+  const { type, json_schema: jsonSchema } = format as { type?: unknown; json_schema?: { schema?: unknown } };
+  if (type === "text" || type === "json_object") return undefined;
+  if (type === "json_schema" && typeof jsonSchema?.schema === "object" && jsonSchema.schema !== null) {
+    return { format: { type: "json_schema", schema: jsonSchema.schema as Record<string, unknown> } };
+  }
+  throw new AdapterRequestError(
+    "response_format must be {type: 'text'}, {type: 'json_object'} or {type: 'json_schema', json_schema: {schema}}",
+    "response_format",
+  );
+}
+
 function stopSequences(stop: ChatCompletionRequest["stop"]): string[] | undefined {
   if (stop === undefined || stop === null) return undefined;
   const list = typeof stop === "string" ? [stop] : stop;
@@ -69,6 +86,8 @@ export function messagesRequest(request: ChatCompletionRequest, model: string): 
     const choice = toolChoice(request.tool_choice, request.parallel_tool_calls);
     if (choice) body.tool_choice = choice;
   }
+  const output = outputFormat(request.response_format);
+  if (output) body.output_config = output;
   const stop = stopSequences(request.stop);
   if (stop) body.stop_sequences = stop;
   // Sampling parameters only when the client set them: Claude models from 4.7 on reject them outright.

@@ -58,6 +58,8 @@ export interface MessagesRequest {
   temperature?: number;
   top_p?: number;
   metadata?: { user_id: string };
+  /** Structured output: the answer's text is JSON matching `schema`. */
+  output_config?: { format: { type: "json_schema"; schema: Record<string, unknown> } };
   stream?: boolean;
 }
 
