@@ -11,7 +11,7 @@ const TOKEN_BUCKETS = [1, 16, 64, 256, 1024, 4096, 16384, 65536, 262144];
 
 export interface CallLabels {
   readonly model: string;
-  readonly deployment: Deployment;
+  readonly deployment?: Deployment;
   readonly operation: string;
 }
 
@@ -89,12 +89,12 @@ export class GatewayMetrics {
 
   call(labels: CallLabels, seconds: number, errorType?: string): void {
     this.duration
-      .labels(labels.operation, labels.model, labels.deployment.provider, errorType ?? "")
+      .labels(labels.operation, labels.model, labels.deployment?.provider ?? "", errorType ?? "")
       .observe(seconds);
   }
 
   firstTokenAfter(labels: CallLabels, seconds: number): void {
-    this.firstToken.labels(labels.operation, labels.model, labels.deployment.provider).observe(seconds);
+    this.firstToken.labels(labels.operation, labels.model, labels.deployment?.provider ?? "").observe(seconds);
   }
 
   usage(operation: string, model: string, input: number, output: number, usd: number): void {
