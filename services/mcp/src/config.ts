@@ -4,6 +4,7 @@
  * `loadConfig` resolves them so nothing else reads the environment.
  */
 import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 
@@ -167,7 +168,14 @@ export const configSchema = z
     connectors: z.array(connectorSchema).default([]),
     openapi: z.array(openApiImportSchema).default([]),
     ssrf: z
-      .object({ allowHosts: z.array(z.string()).default([]), allowCidrs: z.array(z.string()).default([]) })
+      .object({
+        allowHosts: z.array(z.string()).default([]),
+        allowCidrs: z
+          .array(
+            z.string().refine((cidr) => isCidr(cidr), "a CIDR range such as 10.20.0.0/16 or fd00:1::/64"),
+          )
+          .default([]),
+      })
       .default({ allowHosts: [], allowCidrs: [] }),
     notifications: z
       .object({
@@ -206,6 +214,17 @@ export const configSchema = z
       });
     }
   });
+
+function isCidr(value: string): boolean {
+  const [network, prefix, extra] = value.split("/");
+  const family = isIP(network ?? "");
+  return (
+    family !== 0 &&
+    extra === undefined &&
+    /^\d{1,3}$/.test(prefix ?? "") &&
+    Number(prefix) <= (family === 4 ? 32 : 128)
+  );
+}
 
 export type McpConfig = z.infer<typeof configSchema>;
 export type ConnectorConfig = z.infer<typeof connectorSchema>;

@@ -34,6 +34,7 @@ describe("MCP server configuration", () => {
       auth: { mode: "oauth", issuer: "x" },
       knowledge: { chunkTokens: 64, overlapTokens: 64 },
       connectors: [{ name: "Bad Name", description: "d", url: "https://x" }],
+      ssrf: { allowCidrs: ["10.0.0.0/8", "10.0.0.0/33", "intranet"] },
     });
     expect(found).toEqual(
       expect.arrayContaining([
@@ -42,6 +43,8 @@ describe("MCP server configuration", () => {
         expect.stringMatching(/^auth\.issuer: /),
         expect.stringMatching(/^auth\.jwksUrl: /),
         expect.stringMatching(/^connectors\.0\.name: /),
+        "ssrf.allowCidrs.1: a CIDR range such as 10.20.0.0/16 or fd00:1::/64",
+        "ssrf.allowCidrs.2: a CIDR range such as 10.20.0.0/16 or fd00:1::/64",
       ]),
     );
   });
