@@ -10,10 +10,20 @@ beforeAll(async () => {
   upstream = await startFakeUpstream("qwen");
   running = await startGateway({
     model_list: [
-      deployment("qwen", upstream.baseUrl, { info: { input_cost_per_token: 0.000001, output_cost_per_token: 0.000002 } }),
+      deployment("qwen", upstream.baseUrl, {
+        info: { input_cost_per_token: 0.000001, output_cost_per_token: 0.000002 },
+      }),
       deployment("glm", upstream.baseUrl),
-      { model_name: "bge", litellm_params: { model: "hosted_vllm/BAAI/bge-m3", api_base: upstream.baseUrl }, model_info: { mode: "embedding" } },
-      { model_name: "qwen-text", litellm_params: { model: "openai_compatible/qwen-text", api_base: upstream.baseUrl }, model_info: { mode: "completion" } },
+      {
+        model_name: "bge",
+        litellm_params: { model: "hosted_vllm/BAAI/bge-m3", api_base: upstream.baseUrl },
+        model_info: { mode: "embedding" },
+      },
+      {
+        model_name: "qwen-text",
+        litellm_params: { model: "openai_compatible/qwen-text", api_base: upstream.baseUrl },
+        model_info: { mode: "completion" },
+      },
     ],
     general_settings: { master_key: MASTER_KEY, max_request_size_mb: 0.01 },
   });
@@ -26,8 +36,9 @@ afterAll(async () => {
 
 describe("OpenAI API through the gateway, with the official openai SDK", () => {
   it("answers a chat completion with the group's name, the upstream's usage and the request's cost", async () => {
-    const { data, response } = await running.client().chat.completions
-      .create({ model: "qwen", messages: [{ role: "user", content: "hi" }] })
+    const { data, response } = await running
+      .client()
+      .chat.completions.create({ model: "qwen", messages: [{ role: "user", content: "hi" }] })
       .withResponse();
     expect(data.choices[0]?.message.content).toBe(upstream.reply);
     expect(data.model).toBe("qwen");
@@ -54,7 +65,11 @@ describe("OpenAI API through the gateway, with the official openai SDK", () => {
     expect(text).toBe(upstream.reply);
     expect(usage).toEqual(USAGE);
 
-    const withoutUsage = await client.chat.completions.create({ model: "qwen", messages: [{ role: "user", content: "hi" }], stream: true });
+    const withoutUsage = await client.chat.completions.create({
+      model: "qwen",
+      messages: [{ role: "user", content: "hi" }],
+      stream: true,
+    });
     const parts = [];
     for await (const part of withoutUsage) parts.push(part);
     expect(parts.every((part) => part.choices.length > 0)).toBe(true);
@@ -63,9 +78,18 @@ describe("OpenAI API through the gateway, with the official openai SDK", () => {
   });
 
   it("passes tools, tool_choice and parallel tool calls through and returns the tool calls", async () => {
-    upstream.script({ kind: "tool-calls", calls: [{ name: "lookup", arguments: '{"q":"a"}' }, { name: "lookup", arguments: '{"q":"b"}' }] });
+    upstream.script({
+      kind: "tool-calls",
+      calls: [
+        { name: "lookup", arguments: '{"q":"a"}' },
+        { name: "lookup", arguments: '{"q":"b"}' },
+      ],
+    });
     const tools: OpenAI.ChatCompletionTool[] = [
-      { type: "function", function: { name: "lookup", parameters: { type: "object", properties: { q: { type: "string" } } } } },
+      {
+        type: "function",
+        function: { name: "lookup", parameters: { type: "object", properties: { q: { type: "string" } } } },
+      },
     ];
     const completion = await running.client().chat.completions.create({
       model: "qwen",
@@ -79,7 +103,11 @@ describe("OpenAI API through the gateway, with the official openai SDK", () => {
     expect(sent?.tool_choice).toBe("auto");
     expect(sent?.parallel_tool_calls).toBe(true);
     expect(completion.choices[0]?.finish_reason).toBe("tool_calls");
-    expect(completion.choices[0]?.message.tool_calls?.map((call) => call.type === "function" && call.function.arguments)).toEqual(['{"q":"a"}', '{"q":"b"}']);
+    expect(
+      completion.choices[0]?.message.tool_calls?.map(
+        (call) => call.type === "function" && call.function.arguments,
+      ),
+    ).toEqual(['{"q":"a"}', '{"q":"b"}']);
   });
 
   it("streams tool-call deltas split across chunks so the SDK's stream helper rebuilds them", async () => {
@@ -91,7 +119,10 @@ describe("OpenAI API through the gateway, with the official openai SDK", () => {
     });
     const final = await stream.finalChatCompletion();
     const call = final.choices[0]?.message.tool_calls?.[0];
-    expect(call?.type === "function" && call.function).toMatchObject({ name: "lookup", arguments: '{"q":"split across"}' });
+    expect(call?.type === "function" && call.function).toMatchObject({
+      name: "lookup",
+      arguments: '{"q":"split across"}',
+    });
   });
 
   it("serves legacy completions and embeddings", async () => {
@@ -118,12 +149,20 @@ describe("errors in OpenAI's shape with the right status", () => {
     expect(error).toBeInstanceOf(OpenAI.APIError);
     return error as InstanceType<typeof OpenAI.APIError>;
   };
-  const ask = (client: OpenAI, model = "qwen") => client.chat.completions.create({ model, messages: [{ role: "user", content: "hi" }] });
+  const ask = (client: OpenAI, model = "qwen") =>
+    client.chat.completions.create({ model, messages: [{ role: "user", content: "hi" }] });
 
   it("401 without a key and with a wrong key", async () => {
-    const missing = await running.fetch("/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const missing = await running.fetch("/v1/chat/completions", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     expect(missing.status).toBe(401);
-    expect((await missing.json()).error).toMatchObject({ type: "authentication_error", code: "invalid_api_key" });
+    expect((await missing.json()).error).toMatchObject({
+      type: "authentication_error",
+      code: "invalid_api_key",
+    });
     const wrong = shape(await ask(running.client("sk-gw-wrong")).catch((error) => error));
     expect(wrong.status).toBe(401);
   });
@@ -145,9 +184,16 @@ describe("errors in OpenAI's shape with the right status", () => {
         headers: { authorization: `Bearer ${MASTER_KEY}`, "content-type": "application/json" },
         body: JSON.stringify(body),
       });
-    const wrongType = await post({ model: "qwen", messages: [{ role: "user", content: "x" }], temperature: "hot" });
+    const wrongType = await post({
+      model: "qwen",
+      messages: [{ role: "user", content: "x" }],
+      temperature: "hot",
+    });
     expect(wrongType.status).toBe(400);
-    expect((await wrongType.json()).error).toMatchObject({ type: "invalid_request_error", param: "temperature" });
+    expect((await wrongType.json()).error).toMatchObject({
+      type: "invalid_request_error",
+      param: "temperature",
+    });
     const unknown = await post({ model: "qwen", messages: [{ role: "user", content: "x" }], temprature: 1 });
     const body = await unknown.json();
     expect(unknown.status).toBe(400);
@@ -159,10 +205,18 @@ describe("errors in OpenAI's shape with the right status", () => {
 
   it("400 for malformed JSON, 415 for a wrong content type, 413 for a body over the limit", async () => {
     const headers = { authorization: `Bearer ${MASTER_KEY}`, "content-type": "application/json" };
-    const malformed = await running.fetch("/v1/chat/completions", { method: "POST", headers, body: '{"model": "qwen", ' });
+    const malformed = await running.fetch("/v1/chat/completions", {
+      method: "POST",
+      headers,
+      body: '{"model": "qwen", ',
+    });
     expect(malformed.status).toBe(400);
     expect((await malformed.json()).error.code).toBe("invalid_json");
-    const text = await running.fetch("/v1/chat/completions", { method: "POST", headers: { ...headers, "content-type": "text/plain" }, body: "hi" });
+    const text = await running.fetch("/v1/chat/completions", {
+      method: "POST",
+      headers: { ...headers, "content-type": "text/plain" },
+      body: "hi",
+    });
     expect(text.status).toBe(415);
     const huge = await running.fetch("/v1/chat/completions", {
       method: "POST",
@@ -186,7 +240,11 @@ describe("health and metrics", () => {
   it("reports liveliness, readiness without stores, and GenAI metrics", async () => {
     expect((await running.fetch("/health/liveliness")).status).toBe(200);
     const ready = await running.fetch("/health/readiness");
-    expect(await ready.json()).toMatchObject({ status: "ready", redis: "not configured", postgres: "not configured" });
+    expect(await ready.json()).toMatchObject({
+      status: "ready",
+      redis: "not configured",
+      postgres: "not configured",
+    });
     const metrics = await (await running.fetch("/metrics")).text();
     expect(metrics).toMatch(/gen_ai_server_request_duration_seconds_count\{[^}]*gen_ai_request_model="qwen"/);
     expect(metrics).toMatch(/gen_ai_client_token_usage_sum\{[^}]*gen_ai_token_type="input"/);

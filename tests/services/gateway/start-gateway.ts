@@ -24,9 +24,16 @@ export interface GatewayTestOptions {
   readonly logger?: Logger;
 }
 
-export async function startGateway(document: unknown, options: GatewayTestOptions = {}): Promise<RunningGateway> {
+export async function startGateway(
+  document: unknown,
+  options: GatewayTestOptions = {},
+): Promise<RunningGateway> {
   const config = parseGatewayConfig(document, options.env ?? {}, "test config");
-  const gateway = await createGateway({ config, logger: options.logger ?? silentLogger, redisKeyPrefix: options.redisKeyPrefix });
+  const gateway = await createGateway({
+    config,
+    logger: options.logger ?? silentLogger,
+    redisKeyPrefix: options.redisKeyPrefix,
+  });
   const server: Server = createServer(gateway.handle);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -51,7 +58,11 @@ export async function startGateway(document: unknown, options: GatewayTestOption
 }
 
 /** A model_list entry for a fake upstream. */
-export function deployment(model: string, baseUrl: string, extra: { params?: Record<string, unknown>; info?: Record<string, unknown> } = {}) {
+export function deployment(
+  model: string,
+  baseUrl: string,
+  extra: { params?: Record<string, unknown>; info?: Record<string, unknown> } = {},
+) {
   return {
     model_name: model,
     litellm_params: { model: `hosted_vllm/${model}-upstream`, api_base: baseUrl, ...extra.params },
@@ -60,8 +71,12 @@ export function deployment(model: string, baseUrl: string, extra: { params?: Rec
 }
 
 /** Creates a virtual key through the admin API; returns the secret and its id. */
-export async function createKey(running: RunningGateway, body: Record<string, unknown> = {}): Promise<{ key: string; key_id: string }> {
+export async function createKey(
+  running: RunningGateway,
+  body: Record<string, unknown> = {},
+): Promise<{ key: string; key_id: string }> {
   const response = await running.admin("/key/generate", body);
-  if (response.status !== 200) throw new Error(`key/generate answered ${response.status}: ${await response.text()}`);
+  if (response.status !== 200)
+    throw new Error(`key/generate answered ${response.status}: ${await response.text()}`);
   return (await response.json()) as { key: string; key_id: string };
 }

@@ -94,7 +94,9 @@ export class GatewayMetrics {
   }
 
   firstTokenAfter(labels: CallLabels, seconds: number): void {
-    this.firstToken.labels(labels.operation, labels.model, labels.deployment?.provider ?? "").observe(seconds);
+    this.firstToken
+      .labels(labels.operation, labels.model, labels.deployment?.provider ?? "")
+      .observe(seconds);
   }
 
   usage(operation: string, model: string, input: number, output: number, usd: number): void {

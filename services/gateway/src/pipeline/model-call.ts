@@ -208,7 +208,10 @@ export async function handleModelCall(
         const t0 = performance.now();
         const result = await openStream(context.pools, deployment, request, adapter, group);
         router.stats.recordFirstToken(deployment.id, performance.now() - t0);
-        context.metrics.firstTokenAfter({ model: group, deployment, operation: call.operation }, (performance.now() - call.startedPerf) / 1000);
+        context.metrics.firstTokenAfter(
+          { model: group, deployment, operation: call.operation },
+          (performance.now() - call.startedPerf) / 1000,
+        );
         return result;
       });
       const deployment = chosen as Deployment;

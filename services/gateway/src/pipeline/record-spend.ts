@@ -21,7 +21,11 @@ export interface FinishedCall {
 
 export function recordSpend(context: GatewayContext, call: FinishedCall): void {
   const labels = { model: call.group, deployment: call.deployment, operation: call.operation };
-  context.metrics.call(labels, (Date.now() - call.startedMs) / 1000, call.status >= 400 ? String(call.status) : undefined);
+  context.metrics.call(
+    labels,
+    (Date.now() - call.startedMs) / 1000,
+    call.status >= 400 ? String(call.status) : undefined,
+  );
   context.metrics.usage(call.operation, call.group, call.promptTokens, call.completionTokens, call.costUsd);
   context.spend.record({
     requestId: randomUUID(),

@@ -108,18 +108,10 @@ export interface OpenedStream {
   cancel(): void;
 }
 
-function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout: () => void): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      onTimeout();
-      reject(new UpstreamFailure("upstream sent no first byte in time", "timeout"));
-    }, ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
-
-/** Opens a stream and waits for its first event, within the deployment's time-to-first-byte budget. */
+/**
+ * Opens a stream and waits for its first chunk, all within the deployment's time-to-first-byte
+ * budget. Timers here are native: undici's own timeouts tick too coarsely for sub-second budgets.
+ */
 export async function openStream(
   pools: UpstreamPools,
   deployment: Deployment,
@@ -127,35 +119,73 @@ export async function openStream(
   adapter: ChatAdapter,
   model: string,
 ): Promise<OpenedStream> {
-  const started = Date.now();
   const controller = new AbortController();
-  const response = await send(
-    pools,
-    deployment,
-    request,
-    deployment.streamFirstByteTimeoutMs,
-    deployment.streamIdleTimeoutMs,
-    controller.signal,
-  );
-  if (response.statusCode >= 400) throw await failureFrom(response, adapter.error);
-  const translator = adapter.chatStream(model);
-  const events = readSseEvents(response.body)[Symbol.asyncIterator]();
   const cancel = () => controller.abort();
-  try {
-    const remaining = Math.max(1, deployment.streamFirstByteTimeoutMs - (Date.now() - started));
+  const opening = async () => {
+    const response = await send(
+      pools,
+      deployment,
+      request,
+      deployment.streamFirstByteTimeoutMs,
+      deployment.streamIdleTimeoutMs,
+      controller.signal,
+    );
+    if (response.statusCode >= 400) throw await failureFrom(response, adapter.error);
+    const translator = adapter.chatStream(model);
+    const events = readSseEvents(response.body)[Symbol.asyncIterator]();
     const first: ChatCompletionChunk[] = [];
     // Skip events that translate to nothing (pings) until the first real chunk.
     while (first.length === 0) {
-      const next = await withDeadline(events.next(), remaining, cancel);
+      const next = await events.next();
       if (next.done)
         throw new UpstreamFailure("upstream closed the stream before its first chunk", "connection");
       first.push(...translateEvent(translator, next.value));
     }
-    return { first, translator, events, cancel };
+    return {
+      first,
+      translator,
+      events: withIdleTimeout(events, deployment.streamIdleTimeoutMs, cancel),
+      cancel,
+    };
+  };
+  try {
+    return await withDeadline(
+      opening(),
+      deployment.streamFirstByteTimeoutMs,
+      cancel,
+      "upstream sent no first chunk in time",
+    );
   } catch (error) {
     cancel();
     throw transportFailure(error);
   }
+}
+
+function withDeadline<T>(
+  promise: Promise<T>,
+  ms: number,
+  onTimeout: () => void,
+  message: string,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      onTimeout();
+      reject(new UpstreamFailure(message, "timeout"));
+    }, ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** Each next event must arrive within `idleMs` of the previous one, or the stream is cut. */
+function withIdleTimeout<T>(events: AsyncIterator<T>, idleMs: number, cancel: () => void): AsyncIterator<T> {
+  return {
+    next: () => withDeadline(events.next(), idleMs, cancel, "upstream stream went silent"),
+    return: async () => {
+      cancel();
+      return { done: true, value: undefined };
+    },
+  };
 }
 
 /** One event through the translator; an error event or unparsable data becomes an UpstreamFailure. */

@@ -45,7 +45,13 @@ export const USAGE = { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function chunk(id: string, model: string, delta: Record<string, unknown>, finish: string | null = null) {
-  return { id, object: "chat.completion.chunk", created: 1_700_000_000, model, choices: [{ index: 0, delta, finish_reason: finish }] };
+  return {
+    id,
+    object: "chat.completion.chunk",
+    created: 1_700_000_000,
+    model,
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  };
 }
 
 /** A minimal zip with one deflated entry, as Python's zipfile writes ChatTTS's answer. */
@@ -79,7 +85,15 @@ export async function startFakeUpstream(name: string): Promise<FakeUpstream> {
     const toolCalls = fault?.kind === "tool-calls" ? fault.calls : undefined;
     if (!body.stream) {
       const message = toolCalls
-        ? { role: "assistant", content: null, tool_calls: toolCalls.map((call, index) => ({ id: `call_${index}`, type: "function", function: call })) }
+        ? {
+            role: "assistant",
+            content: null,
+            tool_calls: toolCalls.map((call, index) => ({
+              id: `call_${index}`,
+              type: "function",
+              function: call,
+            })),
+          }
         : { role: "assistant", content: reply };
       response.writeHead(200, { "content-type": "application/json" });
       response.end(
@@ -98,7 +112,13 @@ export async function startFakeUpstream(name: string): Promise<FakeUpstream> {
     const chunks: unknown[] = [chunk(id, model, { role: "assistant", content: "" })];
     if (toolCalls) {
       toolCalls.forEach((call, index) => {
-        chunks.push(chunk(id, model, { tool_calls: [{ index, id: `call_${index}`, type: "function", function: { name: call.name, arguments: "" } }] }));
+        chunks.push(
+          chunk(id, model, {
+            tool_calls: [
+              { index, id: `call_${index}`, type: "function", function: { name: call.name, arguments: "" } },
+            ],
+          }),
+        );
         const half = Math.ceil(call.arguments.length / 2);
         for (const part of [call.arguments.slice(0, half), call.arguments.slice(half)]) {
           chunks.push(chunk(id, model, { tool_calls: [{ index, function: { arguments: part } }] }));
@@ -110,9 +130,19 @@ export async function startFakeUpstream(name: string): Promise<FakeUpstream> {
       chunks.push(chunk(id, model, {}, "stop"));
     }
     const wantsUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage;
-    if (wantsUsage) chunks.push({ id, object: "chat.completion.chunk", created: 1_700_000_000, model, choices: [], usage: USAGE });
+    if (wantsUsage)
+      chunks.push({
+        id,
+        object: "chat.completion.chunk",
+        created: 1_700_000_000,
+        model,
+        choices: [],
+        usage: USAGE,
+      });
     for (const [index, item] of chunks.entries()) {
       if (fault?.kind === "reset-mid-stream" && index === fault.chunks) {
+        // Let what was written reach the client first, so the reset really is mid-stream.
+        await sleep(20);
         response.socket?.destroy();
         return;
       }
@@ -127,7 +157,12 @@ export async function startFakeUpstream(name: string): Promise<FakeUpstream> {
     for await (const part of request) parts.push(part as Buffer);
     const body = Buffer.concat(parts);
     const path = (request.url ?? "/").replace(/^\/v1/, "");
-    const recorded: Recorded = { path, headers: request.headers, body, json: () => JSON.parse(body.toString("utf8")) };
+    const recorded: Recorded = {
+      path,
+      headers: request.headers,
+      body,
+      json: () => JSON.parse(body.toString("utf8")),
+    };
     requests.push(recorded);
     const fault = faults.shift();
     if (fault?.kind === "hang") return;
@@ -139,14 +174,32 @@ export async function startFakeUpstream(name: string): Promise<FakeUpstream> {
       const headers: Record<string, string> = { "content-type": "application/json" };
       if (fault.retryAfter !== undefined) headers["retry-after"] = String(fault.retryAfter);
       response.writeHead(fault.status, headers);
-      response.end(JSON.stringify({ error: { message: fault.message ?? `fault ${fault.status}`, type: "server_error", param: null, code: null } }));
+      response.end(
+        JSON.stringify({
+          error: {
+            message: fault.message ?? `fault ${fault.status}`,
+            type: "server_error",
+            param: null,
+            code: null,
+          },
+        }),
+      );
       return;
     }
     if (path === "/chat/completions") return chat(recorded.json(), response, fault);
     if (path === "/completions") {
       const json = recorded.json();
       response.writeHead(200, { "content-type": "application/json" });
-      response.end(JSON.stringify({ id: "cmpl-1", object: "text_completion", created: 1, model: json.model, choices: [{ index: 0, text: reply, finish_reason: "stop", logprobs: null }], usage: USAGE }));
+      response.end(
+        JSON.stringify({
+          id: "cmpl-1",
+          object: "text_completion",
+          created: 1,
+          model: json.model,
+          choices: [{ index: 0, text: reply, finish_reason: "stop", logprobs: null }],
+          usage: USAGE,
+        }),
+      );
       return;
     }
     if (path === "/embeddings") {
@@ -183,7 +236,9 @@ export async function startFakeUpstream(name: string): Promise<FakeUpstream> {
       return;
     }
     response.writeHead(404, { "content-type": "application/json" });
-    response.end(JSON.stringify({ error: { message: `no route ${request.url}`, type: "invalid_request_error" } }));
+    response.end(
+      JSON.stringify({ error: { message: `no route ${request.url}`, type: "invalid_request_error" } }),
+    );
   });
   server.on("connection", (socket) => {
     sockets.add(socket);
