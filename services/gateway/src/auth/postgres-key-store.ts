@@ -83,6 +83,7 @@ function columnValue(column: string, value: unknown): unknown {
 
 export class PostgresKeyStore extends MemoryKeyStore {
   private readonly unknown = new Map<string, number>();
+  private readonly lookups = new Map<string, Promise<VirtualKey | undefined>>();
   private readonly reloader: NodeJS.Timeout;
   private readonly channel: string;
 
@@ -143,14 +144,24 @@ export class PostgresKeyStore extends MemoryKeyStore {
   override async findKey(hash: string): Promise<VirtualKey | undefined> {
     const known = await super.findKey(hash);
     if (known) return known;
-    const now = Date.now();
-    if ((this.unknown.get(hash) ?? 0) > now) return undefined;
-    if (this.unknown.size >= NEGATIVE_CACHE_LIMIT) this.unknown.clear();
-    this.unknown.set(hash, now + NEGATIVE_TTL_MS);
+    if ((this.unknown.get(hash) ?? 0) > Date.now()) return undefined;
+    // Concurrent requests with the same new key share one lookup.
+    let lookup = this.lookups.get(hash);
+    if (!lookup) {
+      lookup = this.lookUp(hash).finally(() => this.lookups.delete(hash));
+      this.lookups.set(hash, lookup);
+    }
+    return lookup;
+  }
+
+  private async lookUp(hash: string): Promise<VirtualKey | undefined> {
     const { rows } = await this.pool.query("SELECT * FROM gateway_keys WHERE key_hash = $1", [hash]);
-    if (!rows[0]) return undefined;
+    if (!rows[0]) {
+      if (this.unknown.size >= NEGATIVE_CACHE_LIMIT) this.unknown.clear();
+      this.unknown.set(hash, Date.now() + NEGATIVE_TTL_MS);
+      return undefined;
+    }
     const key = keyFromRow(rows[0]);
-    this.unknown.delete(hash);
     this.remember(key);
     return key;
   }

@@ -26,9 +26,19 @@ export function tokenCostUsd(prices: Prices, usage: TokenUsage): number {
   return usage.promptTokens * prices.inputPerToken + usage.completionTokens * prices.outputPerToken;
 }
 
-/** A cheap, deliberately generous token estimate: about four characters per token. */
-export function estimatePromptTokens(body: unknown): number {
-  return Math.ceil(JSON.stringify(body ?? "").length / 4);
+/** Chat templates add a few tokens per message and to prime the reply (OpenAI counts 3 + 3). */
+const TOKENS_PER_MESSAGE = 4;
+const REPLY_PRIMING_TOKENS = 3;
+
+/**
+ * A cheap token estimate that errs high (three characters per token, where English averages four),
+ * so budget reservations cover what calls really cost.
+ */
+export function estimatePromptTokens(input: unknown): number {
+  const messages = Array.isArray(input) ? input.length : 1;
+  return (
+    Math.ceil(JSON.stringify(input ?? "").length / 3) + messages * TOKENS_PER_MESSAGE + REPLY_PRIMING_TOKENS
+  );
 }
 
 export const toNano = (usd: number) => Math.ceil(usd * NANO_PER_USD);

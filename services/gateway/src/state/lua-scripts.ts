@@ -4,8 +4,11 @@
  */
 
 /**
- * KEYS per scope: rpm window, tpm window, spent, reserved.
- * ARGV: tokens, cost, window ttl (s), reservation ttl (s), then per scope: rpm, tpm, budget (-1 = none).
+ * Sliding-window limits: the previous minute's count, weighted by how much of it still overlaps the
+ * last 60 s, plus this minute's count — no burst of twice the limit across a minute boundary.
+ * KEYS per scope: rpm now, rpm previous, tpm now, tpm previous, spent, reserved.
+ * ARGV: tokens, cost, window ttl (s), reservation ttl (s), previous-window weight, then per scope:
+ * rpm, tpm, budget (-1 = none).
  * Returns {0} when admitted, else {reason (1 rpm, 2 tpm, 3 budget), scope index}.
  */
 export const ADMIT = `
@@ -13,26 +16,32 @@ local tokens = tonumber(ARGV[1])
 local cost = tonumber(ARGV[2])
 local windowTtl = tonumber(ARGV[3])
 local reservationTtl = tonumber(ARGV[4])
-local scopes = #KEYS / 4
+local weight = tonumber(ARGV[5])
+local function used(now, previous)
+  return tonumber(redis.call('GET', now) or '0') + weight * tonumber(redis.call('GET', previous) or '0')
+end
+local scopes = #KEYS / 6
 for i = 0, scopes - 1 do
-  local rpm = tonumber(ARGV[5 + i * 3])
-  local tpm = tonumber(ARGV[6 + i * 3])
-  local budget = tonumber(ARGV[7 + i * 3])
-  if rpm >= 0 and tonumber(redis.call('GET', KEYS[i * 4 + 1]) or '0') + 1 > rpm then return {1, i} end
-  if tpm >= 0 and tonumber(redis.call('GET', KEYS[i * 4 + 2]) or '0') + tokens > tpm then return {2, i} end
+  local k = i * 6
+  local rpm = tonumber(ARGV[6 + i * 3])
+  local tpm = tonumber(ARGV[7 + i * 3])
+  local budget = tonumber(ARGV[8 + i * 3])
+  if rpm >= 0 and used(KEYS[k + 1], KEYS[k + 2]) + 1 > rpm then return {1, i} end
+  if tpm >= 0 and used(KEYS[k + 3], KEYS[k + 4]) + tokens > tpm then return {2, i} end
   if budget >= 0 then
-    local spent = tonumber(redis.call('GET', KEYS[i * 4 + 3]) or '0')
-    local reserved = tonumber(redis.call('GET', KEYS[i * 4 + 4]) or '0')
+    local spent = tonumber(redis.call('GET', KEYS[k + 5]) or '0')
+    local reserved = tonumber(redis.call('GET', KEYS[k + 6]) or '0')
     if spent + reserved + cost > budget then return {3, i} end
   end
 end
 for i = 0, scopes - 1 do
-  redis.call('INCR', KEYS[i * 4 + 1])
-  redis.call('EXPIRE', KEYS[i * 4 + 1], windowTtl)
-  redis.call('INCRBY', KEYS[i * 4 + 2], tokens)
-  redis.call('EXPIRE', KEYS[i * 4 + 2], windowTtl)
-  redis.call('INCRBY', KEYS[i * 4 + 4], cost)
-  redis.call('EXPIRE', KEYS[i * 4 + 4], reservationTtl)
+  local k = i * 6
+  redis.call('INCR', KEYS[k + 1])
+  redis.call('EXPIRE', KEYS[k + 1], windowTtl)
+  redis.call('INCRBY', KEYS[k + 3], tokens)
+  redis.call('EXPIRE', KEYS[k + 3], windowTtl)
+  redis.call('INCRBY', KEYS[k + 6], cost)
+  redis.call('EXPIRE', KEYS[k + 6], reservationTtl)
 end
 return {0}
 `;

@@ -8,6 +8,7 @@ import {
   hasLimit,
   type LimitScope,
   minuteWindow,
+  previousWindowWeight,
   type Settlement,
   type SharedState,
   secondsToNextMinute,
@@ -50,11 +51,14 @@ export class MemoryState implements SharedState {
     nowMs: number,
   ): Promise<AdmitResult> {
     const minute = minuteWindow(nowMs);
+    const weight = previousWindowWeight(nowMs);
+    const used = (name: string) =>
+      this.get(`${name}:${minute}`, nowMs) + weight * this.get(`${name}:${minute - 1}`, nowMs);
     for (const scope of scopes) {
-      if (hasLimit(scope.rpm) && this.get(`rpm:${scope.id}:${minute}`, nowMs) + 1 > scope.rpm) {
+      if (hasLimit(scope.rpm) && used(`rpm:${scope.id}`) + 1 > scope.rpm) {
         return { ok: false, reason: "rpm", scope: scope.id, retryAfterSeconds: secondsToNextMinute(nowMs) };
       }
-      if (hasLimit(scope.tpm) && this.get(`tpm:${scope.id}:${minute}`, nowMs) + tokens > scope.tpm) {
+      if (hasLimit(scope.tpm) && used(`tpm:${scope.id}`) + tokens > scope.tpm) {
         return { ok: false, reason: "tpm", scope: scope.id, retryAfterSeconds: secondsToNextMinute(nowMs) };
       }
       const budget = `${scope.id}:${scope.periodStartMs}`;

@@ -10,6 +10,7 @@ import {
   hasLimit,
   type LimitScope,
   minuteWindow,
+  previousWindowWeight,
   RESERVATION_TTL_SECONDS,
   type Settlement,
   type SharedState,
@@ -85,7 +86,9 @@ export class RedisState implements SharedState {
     const minute = minuteWindow(nowMs);
     const keys = scopes.flatMap((scope) => [
       this.key(`rpm:${scope.id}:${minute}`),
+      this.key(`rpm:${scope.id}:${minute - 1}`),
       this.key(`tpm:${scope.id}:${minute}`),
+      this.key(`tpm:${scope.id}:${minute - 1}`),
       this.key(`spent:${scope.id}:${scope.periodStartMs}`),
       this.key(`reserved:${scope.id}:${scope.periodStartMs}`),
     ]);
@@ -95,6 +98,7 @@ export class RedisState implements SharedState {
       costNano,
       WINDOW_TTL_SECONDS,
       RESERVATION_TTL_SECONDS,
+      previousWindowWeight(nowMs),
       ...scopes.flatMap((scope) => [limit(scope.rpm), limit(scope.tpm), limit(scope.budgetNano)]),
     ];
     const [code, index] = (await this.call("gwAdmit", keys, args)) as [number, number?];

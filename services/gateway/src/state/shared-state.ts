@@ -84,6 +84,8 @@ export const RESERVATION_TTL_SECONDS = 3600;
 export const FAILURE_WINDOW_MS = 60_000;
 
 export const minuteWindow = (nowMs: number) => Math.floor(nowMs / MINUTE_MS);
+/** How much of the previous minute still lies within the last 60 s. */
+export const previousWindowWeight = (nowMs: number) => 1 - (nowMs % MINUTE_MS) / MINUTE_MS;
 export const secondsToNextMinute = (nowMs: number) =>
   Math.max(1, Math.ceil((MINUTE_MS - (nowMs % MINUTE_MS)) / 1000));
 
