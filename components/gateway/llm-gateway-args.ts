@@ -82,8 +82,9 @@ export function llmGatewayArgProblems(args: LlmGatewayArgs): string[] {
   const replicas = args.replicas ?? GATEWAY_DEFAULTS.replicas;
   const unpinned = unpinnedReason(args.image);
   if (unpinned) problems.push(`image: ${unpinned}; pin a release tag or a digest`);
-  if (!Number.isInteger(replicas.min) || replicas.min < 1 || !Number.isInteger(replicas.max))
+  if (!Number.isInteger(replicas.min) || replicas.min < 1)
     problems.push("replicas.min must be a whole number of at least 1");
+  if (!Number.isInteger(replicas.max)) problems.push("replicas.max must be a whole number");
   if (replicas.max < replicas.min) problems.push("replicas.max must not be below replicas.min");
   if (args.highAvailability && replicas.min < 2)
     problems.push("highAvailability needs replicas.min of 2 or more");
