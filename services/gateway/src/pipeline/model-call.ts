@@ -220,7 +220,9 @@ export async function handleModelCall(
         includeUsage: includeUsage(call),
         headers: cacheKey ? { "x-cache": "MISS" } : {},
         onComplete: (usage, chunks, failed) => {
-          if (cacheKey && !failed) context.background(writeCache(context, cacheKey, chunks), "cache write");
+          if (cacheKey && !failed && chunks.length > 0) {
+            context.background(writeCache(context, cacheKey, chunks, call.cacheControl?.ttl), "cache write");
+          }
           return finish(context, caller, call, group, reservation, {
             deployment,
             usage,
@@ -245,7 +247,7 @@ export async function handleModelCall(
       status: 200,
       cacheHit: false,
     });
-    if (cacheKey) context.background(writeCache(context, cacheKey, result.body), "cache write");
+    if (cacheKey) context.background(writeCache(context, cacheKey, result.body, call.cacheControl?.ttl), "cache write");
     sendJson(response, 200, result.body, {
       "x-gateway-cost": costUsd.toFixed(8),
       ...(cacheKey ? { "x-cache": "MISS" } : {}),
