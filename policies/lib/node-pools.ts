@@ -15,13 +15,15 @@ export interface NodePoolView {
   readonly spot: boolean;
   readonly gpu: boolean;
   readonly diskGb: number | undefined;
+  /** Kubernetes labels of the pool's nodes (ACK's key/value list flattened to a map). */
+  readonly labels: Readonly<Record<string, string>>;
 }
 
 export function nodePoolOf(resource: ResourceView): NodePoolView | undefined {
   const { props } = resource;
   const region: string | undefined = resource.providerProps?.region;
   if (resource.type === "alicloud:cs/nodePool:NodePool") {
-    const labels: { key: string }[] = props.labels ?? [];
+    const labels: { key: string; value?: string }[] = props.labels ?? [];
     const minSize = props.scalingConfig?.minSize ?? props.desiredSize ?? 0;
     return {
       resource: resource.name,
@@ -35,6 +37,7 @@ export function nodePoolOf(resource: ResourceView): NodePoolView | undefined {
       spot: ["SpotAsPriceGo", "SpotWithPriceLimit"].includes(props.spotStrategy),
       gpu: labels.some((label) => label.key === GPU_TYPE_LABEL),
       diskGb: props.systemDiskSize,
+      labels: Object.fromEntries(labels.map((label) => [label.key, String(label.value ?? "")])),
     };
   }
   if (resource.type === "aws:eks/nodeGroup:NodeGroup") {
@@ -51,6 +54,7 @@ export function nodePoolOf(resource: ResourceView): NodePoolView | undefined {
       spot: props.capacityType === "SPOT",
       gpu: String(props.amiType ?? "").includes("NVIDIA") || GPU_TYPE_LABEL in (props.labels ?? {}),
       diskGb: props.diskSize,
+      labels: { ...(props.labels ?? {}) },
     };
   }
   return undefined;
