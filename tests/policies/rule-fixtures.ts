@@ -1,5 +1,6 @@
 import type { ResourceView } from "../../policies/lib/rule";
 import { deployment, resource, withSecurityContext } from "./fixtures";
+import { GPU_FIT_FIXTURES } from "./gpu-fixtures";
 
 /** For each rule: stacks (resource lists) it must accept, and stacks it must reject with a message. */
 export interface RuleFixtures {
@@ -498,6 +499,7 @@ export const RULE_FIXTURES: Record<string, RuleFixtures> = {
       },
     ],
   },
+  ...GPU_FIT_FIXTURES,
   "cost-allocation-tags": {
     pass: [
       [resource("aws:ec2/vpc:Vpc", { tags: { team: "t", env: "dev", "cost-center": "c" } })],
