@@ -10,7 +10,10 @@ let upstream: FakeUpstream;
 let running: RunningGateway;
 let jwksServer: Server;
 let issuer: string;
-let sign: (claims: Record<string, unknown>, options?: { audience?: string; expiresIn?: string; issuer?: string }) => Promise<string>;
+let sign: (
+  claims: Record<string, unknown>,
+  options?: { audience?: string; expiresIn?: string; issuer?: string },
+) => Promise<string>;
 
 beforeAll(async () => {
   const { publicKey, privateKey } = await generateKeyPair("RS256");
@@ -36,7 +39,12 @@ beforeAll(async () => {
     litellm_settings: { cache: false, cache_params: { ttl: 60 } },
     general_settings: {
       master_key: MASTER_KEY,
-      admin_jwt: { issuer, audience: "llm-gateway", jwks_url: `${issuer}/protocol/openid-connect/certs`, role: "gateway-admin" },
+      admin_jwt: {
+        issuer,
+        audience: "llm-gateway",
+        jwks_url: `${issuer}/protocol/openid-connect/certs`,
+        role: "gateway-admin",
+      },
     },
   });
 });
@@ -47,7 +55,8 @@ afterAll(async () => {
   await new Promise((resolve) => jwksServer.close(resolve));
 });
 
-const adminWith = (token: string, path = "/team/list") => running.fetch(path, { headers: { authorization: `Bearer ${token}` } });
+const adminWith = (token: string, path = "/team/list") =>
+  running.fetch(path, { headers: { authorization: `Bearer ${token}` } });
 
 describe("admin authentication", () => {
   it("accepts a JWT with the admin realm role, from the right issuer, for this audience", async () => {
@@ -103,7 +112,11 @@ describe("response cache", () => {
   it("serves an identical request from the cache when the key opts in, with x-cache", async () => {
     const { key } = await createKey(running, { cache: true });
     const client = running.client(key);
-    const request = { model: "chat", messages: [{ role: "user" as const, content: "cache me" }], temperature: 0 };
+    const request = {
+      model: "chat",
+      messages: [{ role: "user" as const, content: "cache me" }],
+      temperature: 0,
+    };
     const first = await client.chat.completions.create(request).withResponse();
     const before = upstream.requests.length;
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -124,7 +137,11 @@ describe("response cache", () => {
     const client = running.client(key);
     const collect = async () => {
       let text = "";
-      const stream = await client.chat.completions.create({ model: "chat", messages: [{ role: "user", content: "stream me" }], stream: true });
+      const stream = await client.chat.completions.create({
+        model: "chat",
+        messages: [{ role: "user", content: "stream me" }],
+        stream: true,
+      });
       for await (const part of stream) text += part.choices[0]?.delta.content ?? "";
       return text;
     };
@@ -136,7 +153,11 @@ describe("response cache", () => {
     const bypass = await running.fetch("/v1/chat/completions", {
       method: "POST",
       headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-      body: JSON.stringify({ model: "chat", messages: [{ role: "user", content: "stream me" }], cache: { "no-cache": true } }),
+      body: JSON.stringify({
+        model: "chat",
+        messages: [{ role: "user", content: "stream me" }],
+        cache: { "no-cache": true },
+      }),
     });
     expect(bypass.headers.get("x-cache")).toBeNull();
     expect(upstream.requests.length).toBe(before + 1);

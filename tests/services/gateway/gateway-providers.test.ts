@@ -19,11 +19,19 @@ beforeAll(async () => {
       model_list: [
         {
           model_name: "claude",
-          litellm_params: { model: "anthropic/claude-sonnet-4-5", api_base: claude.baseUrl, api_key: "os.environ/ANTHROPIC_API_KEY" },
+          litellm_params: {
+            model: "anthropic/claude-sonnet-4-5",
+            api_base: claude.baseUrl,
+            api_key: "os.environ/ANTHROPIC_API_KEY",
+          },
         },
         {
           model_name: "whisper",
-          litellm_params: { model: "openai_compatible/Systran/faster-whisper-small", api_base: speech.baseUrl, request_defaults: { language: "zh", prompt: "通义千问" } },
+          litellm_params: {
+            model: "openai_compatible/Systran/faster-whisper-small",
+            api_base: speech.baseUrl,
+            request_defaults: { language: "zh", prompt: "通义千问" },
+          },
           model_info: { mode: "audio_transcription", input_cost_per_second: 0.0001 },
         },
         {
@@ -33,7 +41,11 @@ beforeAll(async () => {
         },
         {
           model_name: "chattts",
-          litellm_params: { model: "chattts/chattts", api_base: chattts.baseUrl.replace(/\/v1$/, ""), request_defaults: { audio_seed: 7, refine_text_prompt: "[oral_2][laugh_0][break_4]" } },
+          litellm_params: {
+            model: "chattts/chattts",
+            api_base: chattts.baseUrl.replace(/\/v1$/, ""),
+            request_defaults: { audio_seed: 7, refine_text_prompt: "[oral_2][laugh_0][break_4]" },
+          },
         },
       ],
       general_settings: { master_key: MASTER_KEY },
@@ -49,9 +61,20 @@ afterAll(async () => {
 
 describe("Anthropic Claude behind the OpenAI API", () => {
   it("answers a chat completion translated from the Messages API, with usage and cost", async () => {
-    claude.script({ kind: "message", content: [{ type: "text", text: "Bonjour." }], usage: { input_tokens: 30, output_tokens: 4 } });
-    const { data, response } = await running.client().chat.completions
-      .create({ model: "claude", messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "Say hello in French" }] })
+    claude.script({
+      kind: "message",
+      content: [{ type: "text", text: "Bonjour." }],
+      usage: { input_tokens: 30, output_tokens: 4 },
+    });
+    const { data, response } = await running
+      .client()
+      .chat.completions.create({
+        model: "claude",
+        messages: [
+          { role: "system", content: "Be brief." },
+          { role: "user", content: "Say hello in French" },
+        ],
+      })
       .withResponse();
     expect(data.choices[0]?.message.content).toBe("Bonjour.");
     expect(data.usage).toMatchObject({ prompt_tokens: 30, completion_tokens: 4 });
@@ -74,7 +97,15 @@ describe("Anthropic Claude behind the OpenAI API", () => {
       .chat.completions.stream({
         model: "claude",
         messages: [{ role: "user", content: "weather?" }],
-        tools: [{ type: "function", function: { name: "weather", parameters: { type: "object", properties: { city: { type: "string" } } } } }],
+        tools: [
+          {
+            type: "function",
+            function: {
+              name: "weather",
+              parameters: { type: "object", properties: { city: { type: "string" } } },
+            },
+          },
+        ],
       })
       .finalChatCompletion();
     const call = final.choices[0]?.message.tool_calls?.[0];
@@ -99,7 +130,9 @@ describe("Anthropic Claude behind the OpenAI API", () => {
 describe("audio", () => {
   it("streams a transcription upload (file first, as the SDK sends it) with the model renamed and defaults added", async () => {
     const audio = Buffer.alloc(300_000, 7);
-    const result = await running.client().audio.transcriptions.create({ file: await toFile(audio, "clip.wav"), model: "whisper" });
+    const result = await running
+      .client()
+      .audio.transcriptions.create({ file: await toFile(audio, "clip.wav"), model: "whisper" });
     expect(result.text).toBe(speech.reply);
     const sent = speech.requests.at(-1)!;
     const body = sent.body.toString("latin1");
@@ -115,7 +148,11 @@ describe("audio", () => {
     form.append("model", "whisper");
     form.append("language", "en");
     form.append("file", new Blob([audio]), "clip.wav");
-    const response = await running.fetch("/v1/audio/transcriptions", { method: "POST", headers: { authorization: `Bearer ${MASTER_KEY}` }, body: form });
+    const response = await running.fetch("/v1/audio/transcriptions", {
+      method: "POST",
+      headers: { authorization: `Bearer ${MASTER_KEY}` },
+      body: form,
+    });
     expect(response.status).toBe(200);
     const body = speech.requests.at(-1)!.body.toString("latin1");
     // The client's language wins over the default.
@@ -126,7 +163,11 @@ describe("audio", () => {
   it("rejects a form without a file and a body that is not multipart", async () => {
     const form = new FormData();
     form.append("model", "whisper");
-    const noFile = await running.fetch("/v1/audio/transcriptions", { method: "POST", headers: { authorization: `Bearer ${MASTER_KEY}` }, body: form });
+    const noFile = await running.fetch("/v1/audio/transcriptions", {
+      method: "POST",
+      headers: { authorization: `Bearer ${MASTER_KEY}` },
+      body: form,
+    });
     expect(noFile.status).toBe(400);
     expect((await noFile.json()).error.param).toBe("file");
     const json = await running.fetch("/v1/audio/transcriptions", {
@@ -139,13 +180,17 @@ describe("audio", () => {
   });
 
   it("streams speech audio back from an OpenAI-compatible TTS server", async () => {
-    const response = await running.client().audio.speech.create({ model: "tts", input: "你好", voice: "alloy" });
+    const response = await running
+      .client()
+      .audio.speech.create({ model: "tts", input: "你好", voice: "alloy" });
     expect(response.headers.get("content-type")).toBe("audio/mpeg");
     expect(Buffer.from(await response.arrayBuffer())).toEqual(SPEECH_BYTES);
   });
 
   it("translates speech to ChatTTS's /generate_voice and unwraps the MP3 from its zip", async () => {
-    const response = await running.client().audio.speech.create({ model: "chattts", input: "今天天气不错", voice: "1234", speed: 1.2 });
+    const response = await running
+      .client()
+      .audio.speech.create({ model: "chattts", input: "今天天气不错", voice: "1234", speed: 1.2 });
     expect(Buffer.from(await response.arrayBuffer())).toEqual(SPEECH_BYTES);
     const sent = chattts.requests.at(-1)!;
     expect(sent.path).toBe("/generate_voice");
