@@ -4,7 +4,14 @@ import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeUpstream, startFakeUpstream } from "./fakes/openai-upstream";
-import { createKey, deployment, MASTER_KEY, type RunningGateway, startGateway } from "./start-gateway";
+import {
+  createKey,
+  deployment,
+  MASTER_KEY,
+  type RunningGateway,
+  readJson,
+  startGateway,
+} from "./start-gateway";
 
 let upstream: FakeUpstream;
 let running: RunningGateway;
@@ -73,7 +80,7 @@ describe("admin authentication", () => {
     expect((await adminWith(await sign(roles, { issuer: "http://evil/realms/x" }))).status).toBe(401);
     const expired = await adminWith(await sign(roles, { expiresIn: "-1m" }));
     expect(expired.status).toBe(401);
-    expect((await expired.json()).error.type).toBe("authentication_error");
+    expect((await readJson(expired)).error.type).toBe("authentication_error");
   });
 
   it("does not let a virtual key use the admin API", async () => {
@@ -86,7 +93,9 @@ describe("keys and teams", () => {
   it("validates admin bodies and names the bad field", async () => {
     const bad = await running.admin("/key/generate", { rpm_limit: -1, budget_duration: "forever" });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.message).toMatch(/rpm_limit.*budget_duration|budget_duration.*rpm_limit/);
+    expect((await readJson(bad)).error.message).toMatch(
+      /rpm_limit.*budget_duration|budget_duration.*rpm_limit/,
+    );
     const unknownTeam = await running.admin("/key/generate", { team_id: "team_nope" });
     expect(unknownTeam.status).toBe(400);
   });
@@ -102,7 +111,7 @@ describe("keys and teams", () => {
     expect((await ask()).status).toBe(200);
     expect((await running.admin("/key/update", { key: key_id, models: ["other"] })).status).toBe(200);
     expect((await ask()).status).toBe(403);
-    const info = await (await running.admin(`/key/info?key=${key_id}`)).json();
+    const info = await readJson(running.admin(`/key/info?key=${key_id}`));
     expect(info).toMatchObject({ key_id, models: ["other"], revoked: false });
     expect(JSON.stringify(info)).not.toContain(key);
   });

@@ -1,7 +1,14 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeUpstream, startFakeUpstream, USAGE } from "./fakes/openai-upstream";
-import { createKey, deployment, MASTER_KEY, type RunningGateway, startGateway } from "./start-gateway";
+import {
+  createKey,
+  deployment,
+  MASTER_KEY,
+  type RunningGateway,
+  readJson,
+  startGateway,
+} from "./start-gateway";
 
 let upstream: FakeUpstream;
 let running: RunningGateway;
@@ -159,7 +166,7 @@ describe("errors in OpenAI's shape with the right status", () => {
       body: "{}",
     });
     expect(missing.status).toBe(401);
-    expect((await missing.json()).error).toMatchObject({
+    expect((await readJson(missing)).error).toMatchObject({
       type: "authentication_error",
       code: "invalid_api_key",
     });
@@ -190,17 +197,17 @@ describe("errors in OpenAI's shape with the right status", () => {
       temperature: "hot",
     });
     expect(wrongType.status).toBe(400);
-    expect((await wrongType.json()).error).toMatchObject({
+    expect((await readJson(wrongType)).error).toMatchObject({
       type: "invalid_request_error",
       param: "temperature",
     });
     const unknown = await post({ model: "qwen", messages: [{ role: "user", content: "x" }], temprature: 1 });
-    const body = await unknown.json();
+    const body = await readJson(unknown);
     expect(unknown.status).toBe(400);
     expect(body.error.param).toBe("temprature");
     expect(body.error.message).toContain("temprature");
     const badRole = await post({ model: "qwen", messages: [{ role: "robot", content: "x" }] });
-    expect((await badRole.json()).error.param).toBe("messages.0.role");
+    expect((await readJson(badRole)).error.param).toBe("messages.0.role");
   });
 
   it("400 for malformed JSON, 415 for a wrong content type, 413 for a body over the limit", async () => {
@@ -211,7 +218,7 @@ describe("errors in OpenAI's shape with the right status", () => {
       body: '{"model": "qwen", ',
     });
     expect(malformed.status).toBe(400);
-    expect((await malformed.json()).error.code).toBe("invalid_json");
+    expect((await readJson(malformed)).error.code).toBe("invalid_json");
     const text = await running.fetch("/v1/chat/completions", {
       method: "POST",
       headers: { ...headers, "content-type": "text/plain" },
@@ -224,13 +231,13 @@ describe("errors in OpenAI's shape with the right status", () => {
       body: JSON.stringify({ model: "qwen", messages: [{ role: "user", content: "x".repeat(20_000) }] }),
     });
     expect(huge.status).toBe(413);
-    expect((await huge.json()).error.code).toBe("request_too_large");
+    expect((await readJson(huge)).error.code).toBe("request_too_large");
   });
 
   it("404 in the same shape for an unknown path and 405 for a wrong method", async () => {
     const unknown = await running.fetch("/v2/nothing");
     expect(unknown.status).toBe(404);
-    expect((await unknown.json()).error.type).toBe("not_found_error");
+    expect((await readJson(unknown)).error.type).toBe("not_found_error");
     const method = await running.fetch("/v1/chat/completions");
     expect(method.status).toBe(405);
   });
@@ -240,7 +247,7 @@ describe("health and metrics", () => {
   it("reports liveliness, readiness without stores, and GenAI metrics", async () => {
     expect((await running.fetch("/health/liveliness")).status).toBe(200);
     const ready = await running.fetch("/health/readiness");
-    expect(await ready.json()).toMatchObject({
+    expect(await readJson(ready)).toMatchObject({
       status: "ready",
       redis: "not configured",
       postgres: "not configured",

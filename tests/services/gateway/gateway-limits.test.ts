@@ -7,7 +7,14 @@ import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestDatabase, redisTestPrefix } from "../../harness/databases";
 import { type FakeUpstream, startFakeUpstream } from "./fakes/openai-upstream";
-import { createKey, deployment, MASTER_KEY, type RunningGateway, startGateway } from "./start-gateway";
+import {
+  createKey,
+  deployment,
+  MASTER_KEY,
+  type RunningGateway,
+  readJson,
+  startGateway,
+} from "./start-gateway";
 
 let upstream: FakeUpstream;
 let replicas: RunningGateway[];
@@ -56,7 +63,7 @@ describe("limits shared by three replicas", () => {
     expect(statuses.filter((status) => status === 429)).toHaveLength(14);
     const rejected = responses.find((response) => response.status === 429)!;
     expect(Number(rejected.headers.get("retry-after"))).toBeGreaterThan(0);
-    expect((await rejected.json()).error).toMatchObject({
+    expect((await readJson(rejected)).error).toMatchObject({
       type: "rate_limit_error",
       code: "rate_limit_exceeded",
     });
@@ -85,16 +92,16 @@ describe("limits shared by three replicas", () => {
     expect(ok).toBeGreaterThanOrEqual(1);
     expect(statuses.filter((status) => status === 429)).toHaveLength(30 - ok);
     const refused = responses.find((response) => response.status === 429)!;
-    expect((await refused.json()).error.code).toBe("budget_exceeded");
+    expect((await readJson(refused)).error.code).toBe("budget_exceeded");
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const info = await (await replicas[2]!.admin(`/key/info?key=${key_id}`)).json();
+    const info = await readJson(replicas[2]!.admin(`/key/info?key=${key_id}`));
     expect(info.spend).toBeLessThanOrEqual(4 * COST_PER_CALL + 0.05);
     expect(info.spend).toBeCloseTo(ok * COST_PER_CALL, 6);
     expect(info.reserved).toBe(0);
   });
 
   it("shares a team's limit between the team's keys", async () => {
-    const team = await (await replicas[0]!.admin("/team/new", { team_alias: "search", rpm_limit: 4 })).json();
+    const team = await readJson(replicas[0]!.admin("/team/new", { team_alias: "search", rpm_limit: 4 }));
     const first = await createKey(replicas[0]!, { team_id: team.team_id });
     const second = await createKey(replicas[1]!, { team_id: team.team_id });
     const statuses = await Promise.all(
@@ -126,7 +133,7 @@ describe("keys and spend in PostgreSQL", () => {
     } finally {
       await client.end();
     }
-    const listed = await (await replicas[1]!.admin("/key/list")).json();
+    const listed = await readJson(replicas[1]!.admin("/key/list"));
     expect(JSON.stringify(listed)).not.toContain(key);
     expect(listed.keys.find((entry: { key_id: string }) => entry.key_id === key_id).key_alias).toBe("hashed");
   });
@@ -136,11 +143,11 @@ describe("keys and spend in PostgreSQL", () => {
     for (let i = 0; i < 3; i++) expect((await ask(replicas[i]!, key)).status).toBe(200);
     // Each replica flushes its own queue; a query flushes the answering replica's queue only.
     await Promise.all(replicas.map((replica) => replica.gateway.context.spend.flush()));
-    const logs = await (await replicas[0]!.admin(`/spend/logs?key_id=${key_id}`)).json();
+    const logs = await readJson(replicas[0]!.admin(`/spend/logs?key_id=${key_id}`));
     expect(logs.data).toHaveLength(3);
     expect(logs.data[0]).toMatchObject({ key_id, model: "chat", prompt_tokens: 12, completion_tokens: 5 });
     expect(logs.data[0].spend).toBeCloseTo(COST_PER_CALL, 8);
-    const report = await (await replicas[1]!.admin("/spend/report?group_by=key")).json();
+    const report = await readJson(replicas[1]!.admin("/spend/report?group_by=key"));
     const mine = report.data.find((row: { key: string }) => row.key === key_id);
     expect(mine).toMatchObject({ requests: 3, prompt_tokens: 36, completion_tokens: 15 });
   });
@@ -167,7 +174,7 @@ describe("keys and spend in PostgreSQL", () => {
   });
 
   it("reports Redis and PostgreSQL as connected when ready", async () => {
-    const ready = await (await replicas[0]!.fetch("/health/readiness")).json();
+    const ready = await readJson(replicas[0]!.fetch("/health/readiness"));
     expect(ready).toMatchObject({ status: "ready", redis: "connected", postgres: "connected" });
   });
 });

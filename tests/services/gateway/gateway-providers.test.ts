@@ -3,7 +3,7 @@ import { toFile } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeAnthropic, startFakeAnthropic } from "./fakes/anthropic-upstream";
 import { type FakeUpstream, SPEECH_BYTES, startFakeUpstream } from "./fakes/openai-upstream";
-import { MASTER_KEY, type RunningGateway, startGateway } from "./start-gateway";
+import { MASTER_KEY, type RunningGateway, readJson, startGateway } from "./start-gateway";
 
 let claude: FakeAnthropic;
 let speech: FakeUpstream;
@@ -169,14 +169,14 @@ describe("audio", () => {
       body: form,
     });
     expect(noFile.status).toBe(400);
-    expect((await noFile.json()).error.param).toBe("file");
+    expect((await readJson(noFile)).error.param).toBe("file");
     const json = await running.fetch("/v1/audio/transcriptions", {
       method: "POST",
       headers: { authorization: `Bearer ${MASTER_KEY}`, "content-type": "application/json" },
       body: "{}",
     });
     expect(json.status).toBe(400);
-    expect((await json.json()).error.code).toBe("unsupported_media_type");
+    expect((await readJson(json)).error.code).toBe("unsupported_media_type");
   });
 
   it("streams speech audio back from an OpenAI-compatible TTS server", async () => {

@@ -2,7 +2,7 @@ import OpenAI from "openai";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { redisTestPrefix } from "../../harness/databases";
 import { type FakeUpstream, startFakeUpstream } from "./fakes/openai-upstream";
-import { deployment, type RunningGateway, startGateway } from "./start-gateway";
+import { deployment, type RunningGateway, readJson, startGateway } from "./start-gateway";
 
 let upstreams: FakeUpstream[] = [];
 let gateways: RunningGateway[] = [];
@@ -78,7 +78,7 @@ describe("retries", () => {
     });
     expect(response.status).toBe(429);
     expect(response.headers.get("retry-after")).toBe("7");
-    expect((await response.json()).error.type).toBe("rate_limit_error");
+    expect((await readJson(response)).error.type).toBe("rate_limit_error");
   });
 
   it("gives up on a hanging upstream at the deployment's timeout with 504", async () => {

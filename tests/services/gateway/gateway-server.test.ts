@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { freePort } from "../../harness/test-servers";
 import { type FakeUpstream, startFakeUpstream } from "./fakes/openai-upstream";
-import { deployment } from "./start-gateway";
+import { deployment, readJson } from "./start-gateway";
 
 const SERVER = join(__dirname, "../../../services/gateway/src/server.ts");
 let upstream: FakeUpstream;
@@ -70,9 +70,7 @@ const writeConfig = (name: string, models: string[]) => {
 };
 
 const modelIds = async (url: string) =>
-  ((await (await fetch(`${url}/v1/models`)).json()) as { data: { id: string }[] }).data.map(
-    (model) => model.id,
-  );
+  ((await readJson(fetch(`${url}/v1/models`))) as { data: { id: string }[] }).data.map((model) => model.id);
 
 describe("gateway process", () => {
   it("refuses to start on a bad config, listing every problem", async () => {

@@ -80,3 +80,8 @@ export async function createKey(
     throw new Error(`key/generate answered ${response.status}: ${await response.text()}`);
   return (await response.json()) as { key: string; key_id: string };
 }
+
+/** A response body as JSON, typed loosely for assertions. */
+// biome-ignore lint/suspicious/noExplicitAny: test assertions walk arbitrary JSON.
+export const readJson = async (response: Response | Promise<Response>): Promise<any> =>
+  (await response).json();
