@@ -195,8 +195,10 @@ export const configSchema = z
       .object({
         healthIntervalMs: z.number().int().positive().default(30_000),
         servers: z.array(federationServerSchema).default([]),
+        /** Credentials servers registered at runtime may name; admins never send secrets. */
+        credentials: z.record(z.string().regex(NAME), secretRef).default({}),
       })
-      .default({ healthIntervalMs: 30_000, servers: [] }),
+      .default({ healthIntervalMs: 30_000, servers: [], credentials: {} }),
   })
   .superRefine((config, context) => {
     if (config.auth.mode === "none" && !LOOPBACK_HOSTS.has(config.server.host)) {
@@ -269,6 +271,7 @@ export function secretNames(config: McpConfig): string[] {
   for (const hook of Object.values(config.notifications.wecom)) add(hook.webhookEnv);
   add(config.promptDatabaseEnv);
   for (const server of config.federation.servers) add(server.tokenEnv);
+  for (const name of Object.values(config.federation.credentials)) add(name);
   return [...names];
 }
 

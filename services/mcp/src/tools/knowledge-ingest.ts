@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { extractText } from "../knowledge/extract";
 import type { KnowledgeBase } from "../knowledge/knowledge-base";
+import { extractDocument } from "./document-extract";
 import { defineTool, ToolError } from "./tool";
 
 /** Most characters one ingest call accepts (about 100 pages of text). */
@@ -11,7 +11,7 @@ export function knowledgeIngestTool(knowledge: KnowledgeBase) {
     name: "knowledge_ingest",
     title: "Ingest a document into the knowledge base",
     description:
-      "Adds a text, Markdown or HTML document to the company knowledge base: it is split by headings into " +
+      "Adds a text, Markdown, HTML or PDF (base64) document to the company knowledge base: it is split by headings into " +
       "overlapping chunks, embedded and indexed for search. Ingesting the same source again replaces it.",
     input: {
       source: z
@@ -19,8 +19,8 @@ export function knowledgeIngestTool(knowledge: KnowledgeBase) {
         .min(1)
         .max(2048)
         .describe("Where the document comes from: a URL or a path; identifies it"),
-      content: z.string().min(1).max(MAX_CONTENT_CHARS).describe("The document itself"),
-      format: z.enum(["text", "markdown", "html"]).default("markdown"),
+      content: z.string().min(1).max(MAX_CONTENT_CHARS).describe("The document itself; base64 for PDF"),
+      format: z.enum(["text", "markdown", "html", "pdf"]).default("markdown"),
       title: z
         .string()
         .max(512)
@@ -36,7 +36,7 @@ export function knowledgeIngestTool(knowledge: KnowledgeBase) {
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     scopes: ["mcp:knowledge.write"],
     async run({ source, content, format, title }) {
-      const extracted = extractText(format, content);
+      const extracted = extractDocument(format, content);
       if (!extracted.text) throw new ToolError(`the ${format} document from ${source} contains no text`);
       return knowledge.ingest({ source, text: extracted.text, title: title ?? extracted.title ?? source });
     },
