@@ -35,6 +35,8 @@ const authSchema = z.discriminatedUnion("mode", [
     jwksUrl: z.url(),
     /** Default: `server.publicUrl`. */
     audience: z.string().optional(),
+    /** The Keycloak client of this server; its client roles count as scopes. */
+    clientId: z.string().optional(),
     /** Scope (or Keycloak role) that may use the admin API. */
     adminScope: z.string().default("mcp:admin"),
     /** Tool name → scopes it needs, overriding the tool's own. */

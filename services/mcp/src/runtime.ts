@@ -192,6 +192,7 @@ function authenticatorFor(config: McpConfig): Authenticate {
     jwksUrl: config.auth.jwksUrl,
     audience,
     resourceMetadataUrl: resourceMetadataUrl(config.server.publicUrl),
+    clientId: config.auth.clientId,
   });
 }
 

@@ -193,7 +193,7 @@ describe("OAuth resource server", () => {
     expect(app.audit.at(-1)).toMatchObject({ tool: "divide", outcome: "denied" });
   });
 
-  it("accepts a Keycloak client role in place of a scope", async () => {
+  it("accepts a role of this server's Keycloak client in place of a scope, not another client's", async () => {
     const token = await tokenFor({
       scope: "openid",
       resource_access: { "mcp-server": { roles: ["mcp:math"] } },
@@ -201,6 +201,13 @@ describe("OAuth resource server", () => {
     const client = await connectClient(app.mcpUrl, token);
     expect((await client.listTools()).tools.map((tool) => tool.name)).toEqual(["divide"]);
     await client.close();
+    const otherToken = await tokenFor({
+      scope: "openid",
+      resource_access: { grafana: { roles: ["mcp:math"] } },
+    });
+    const other = await connectClient(app.mcpUrl, otherToken);
+    expect((await other.listTools()).tools).toEqual([]);
+    await other.close();
   });
 
   it("403 on a foreign Origin or a foreign Host; an allowed Origin passes", async () => {

@@ -12,6 +12,8 @@ export interface OAuthSettings {
   readonly audience: string;
   /** Where clients find the protected-resource metadata (named in every 401). */
   readonly resourceMetadataUrl: string;
+  /** Keycloak client whose client roles count as scopes (`resource_access.<clientId>.roles`). */
+  readonly clientId?: string;
 }
 
 /** `WWW-Authenticate` value per RFC 6750 / RFC 9728; never echoes the token. */
@@ -26,12 +28,12 @@ export function bearerChallenge(
   return `Bearer ${parts.join(", ")}`;
 }
 
-/** Scopes from `scope` plus Keycloak realm and client roles. */
-export function scopesOf(payload: JWTPayload): Set<string> {
+/** Scopes from `scope` plus Keycloak realm roles and the roles of this server's own client (no other client's). */
+export function scopesOf(payload: JWTPayload, clientId?: string): Set<string> {
   const scopes = new Set(typeof payload.scope === "string" ? payload.scope.split(" ").filter(Boolean) : []);
   const realm = payload.realm_access as { roles?: unknown } | undefined;
-  const clients = (payload.resource_access ?? {}) as Record<string, { roles?: unknown }>;
-  for (const roles of [realm?.roles, ...Object.values(clients).map((client) => client?.roles)]) {
+  const clients = (payload.resource_access ?? {}) as Record<string, { roles?: unknown } | undefined>;
+  for (const roles of [realm?.roles, clientId ? clients[clientId]?.roles : undefined]) {
     if (Array.isArray(roles)) for (const role of roles) if (typeof role === "string") scopes.add(role);
   }
   return scopes;
@@ -63,7 +65,7 @@ export function oauthAuthenticator(settings: OAuthSettings): Authenticate {
         audience: settings.audience,
         requiredClaims: ["sub", "exp"],
       });
-      return { id: payload.sub as string, scopes: scopesOf(payload), unrestricted: false };
+      return { id: payload.sub as string, scopes: scopesOf(payload, settings.clientId), unrestricted: false };
     } catch (error) {
       throw unauthorized(describeJoseError(error), "invalid_token");
     }

@@ -44,6 +44,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
           jwksUrl: options.keycloak.jwksUrl,
           audience: mcpUrl,
           resourceMetadataUrl: resourceMetadataUrl(mcpUrl),
+          clientId: "mcp-server",
         })
       : loopbackOnlyAuthenticator(),
     rateLimiter: new RateLimiter(rate.requestsPerMinute, rate.burst),
