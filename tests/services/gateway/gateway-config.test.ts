@@ -131,3 +131,28 @@ describe("LiteLLM-shaped gateway config", () => {
     expect(error?.message).not.toContain("sk-very-secret");
   });
 });
+
+describe("the example config shipped with the service", () => {
+  it("is valid once its secrets are set, and names every secret it needs", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { parse } = await import("yaml");
+    const document = parse(
+      readFileSync(`${__dirname}/../../../services/gateway/config.example.yaml`, "utf8"),
+    );
+    const needed = [
+      "DASHSCOPE_API_KEY",
+      "ANTHROPIC_API_KEY",
+      "ZAI_API_KEY",
+      "REDIS_URL",
+      "GATEWAY_MASTER_KEY",
+      "DATABASE_URL",
+    ];
+    const missing = problemsOf(document);
+    expect(missing.map((problem) => /variable (\w+)/.exec(problem)?.[1]).sort()).toEqual([...needed].sort());
+    const env = Object.fromEntries(
+      needed.map((name) => [name, name === "REDIS_URL" ? "redis://localhost:6379" : `value-of-${name}`]),
+    );
+    const config = parseGatewayConfig(document, env);
+    expect(new Set(config.deployments.map((deployment) => deployment.group)).size).toBe(7);
+  });
+});

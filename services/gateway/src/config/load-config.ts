@@ -116,10 +116,18 @@ export function parseGatewayConfig(
   const problems = missing.map(
     ({ path, variable }) => `${formatPath(path)}: environment variable ${variable} is not set`,
   );
+  // An unset variable is reported once, not again as the empty value it resolved to.
+  const unset = new Set(missing.map(({ path }) => formatPath(path)));
+  const fail = (): never => {
+    const kept = problems.filter(
+      (problem, index) => index < missing.length || !unset.has(problem.slice(0, problem.indexOf(":"))),
+    );
+    throw new GatewayConfigError(source, kept);
+  };
   const parsed = gatewayFileSchema.safeParse(resolved);
   if (!parsed.success) {
     problems.push(...parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`));
-    throw new GatewayConfigError(source, problems);
+    return fail();
   }
   const file = parsed.data;
   const deployments = file.model_list
@@ -131,7 +139,7 @@ export function parseGatewayConfig(
     ids.add(deployment.id);
   }
   checkFallbacks(file, new Set(file.model_list.map((entry) => entry.model_name)), problems);
-  if (problems.length > 0) throw new GatewayConfigError(source, problems);
+  if (problems.length > 0) return fail();
 
   const router = file.router_settings ?? {};
   const general = file.general_settings ?? {};

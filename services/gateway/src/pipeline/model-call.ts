@@ -247,7 +247,8 @@ export async function handleModelCall(
       status: 200,
       cacheHit: false,
     });
-    if (cacheKey) context.background(writeCache(context, cacheKey, result.body, call.cacheControl?.ttl), "cache write");
+    if (cacheKey)
+      context.background(writeCache(context, cacheKey, result.body, call.cacheControl?.ttl), "cache write");
     sendJson(response, 200, result.body, {
       "x-gateway-cost": costUsd.toFixed(8),
       ...(cacheKey ? { "x-cache": "MISS" } : {}),
