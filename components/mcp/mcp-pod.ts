@@ -1,0 +1,90 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { RESTRICTED_READ_ONLY_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from "../common/security-context";
+import { zoneSpread } from "../common/topology";
+import {
+  MCP_CONFIG_PATH,
+  MCP_DEFAULTS,
+  MCP_ENV,
+  MCP_PORT,
+  MCP_UID,
+  type McpServerArgs,
+} from "./mcp-server-args";
+
+const fromSecret = (variable: string, name: string, key: string) => ({
+  name: variable,
+  valueFrom: { secretKeyRef: { name, key } },
+});
+
+/** Every secret the server reads, each by reference to a Secret: the gateway key, Milvus' token, `secretEnv`. */
+export function mcpEnv(args: McpServerArgs) {
+  return [
+    fromSecret(MCP_ENV.gatewayKey, args.llmGateway.apiKeySecret.name, args.llmGateway.apiKeySecret.key),
+    ...(args.milvus?.tokenSecret
+      ? [fromSecret(MCP_ENV.milvusToken, args.milvus.tokenSecret.name, args.milvus.tokenSecret.key)]
+      : []),
+    ...Object.entries(args.secretEnv ?? {}).map(([variable, ref]) => fromSecret(variable, ref.name, ref.key)),
+  ];
+}
+
+const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({
+  httpGet: { path, port: "http" },
+  periodSeconds,
+  failureThreshold,
+  timeoutSeconds: 2,
+});
+
+/** The Deployment's pod template: restricted, read-only root, config mounted, secrets by reference. */
+export function mcpPodTemplate(
+  args: McpServerArgs,
+  spec: {
+    podLabels: Readonly<Record<string, string>>;
+    configMapName: string;
+    configChecksum: pulumi.Input<string>;
+  },
+) {
+  const resources = args.resources ?? MCP_DEFAULTS.resources;
+  const pods = { ...spec.podLabels };
+  return {
+    metadata: { labels: pods, annotations: { "checksum/config": spec.configChecksum } },
+    spec: {
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      terminationGracePeriodSeconds: 30,
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: MCP_UID,
+        runAsGroup: MCP_UID,
+        seccompProfile: RUNTIME_DEFAULT_SECCOMP,
+      },
+      ...(args.highAvailability ? { topologySpreadConstraints: zoneSpread(pods) } : {}),
+      containers: [
+        {
+          name: "mcp",
+          image: args.image,
+          ports: [{ name: "http", containerPort: MCP_PORT, protocol: "TCP" }],
+          env: [{ name: "MCP_CONFIG_FILE", value: MCP_CONFIG_PATH }, ...mcpEnv(args)],
+          resources: {
+            requests: { cpu: resources.cpu, memory: resources.memory },
+            limits: { memory: resources.memoryLimit },
+          },
+          securityContext: RESTRICTED_READ_ONLY_CONTAINER,
+          startupProbe: probe("/healthz", 2, 30),
+          livenessProbe: probe("/healthz", 10, 3),
+          readinessProbe: probe("/healthz", 5, 2),
+          volumeMounts: [
+            {
+              name: "config",
+              mountPath: MCP_CONFIG_PATH.slice(0, MCP_CONFIG_PATH.lastIndexOf("/")),
+              readOnly: true,
+            },
+            { name: "tmp", mountPath: "/tmp" },
+          ],
+        },
+      ],
+      volumes: [
+        { name: "config", configMap: { name: spec.configMapName } },
+        { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+      ],
+    },
+  };
+}

@@ -1,0 +1,230 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { NamespacePeer, Peers } from "../baseline/network-policy";
+import { unpinnedReason } from "../common/images";
+import { HTTP_LISTENER } from "../ingress/hostnames";
+
+/** A server the MCP server connects to: where its pods are (for the NetworkPolicy) and their port. */
+export interface McpServerPeer {
+  readonly peer: NamespacePeer;
+  readonly port: number;
+}
+
+/** A key of a Secret in the MCP server's namespace. */
+export interface SecretKeyRef {
+  readonly name: string;
+  readonly key: string;
+}
+
+export interface McpRouteArgs {
+  /** Public hostname, e.g. `"mcp.ai.example.com"`; the MCP endpoint is `https://<hostname>/mcp`. */
+  readonly hostname: string;
+  readonly gatewayName: string;
+  readonly gatewayNamespace: string;
+  /** The shared Gateway's HTTPS listener for `hostname` (TLS ends there). */
+  readonly listenerName: string;
+}
+
+/** A Secret External Secrets fills from Vault (through a ClusterSecretStore). */
+export interface VaultSecret {
+  /** Name of the Kubernetes Secret created in the namespace. */
+  readonly secretName: string;
+  /** Secret key → Vault KV path and property, e.g. `{ "api-key": { key: "ai/mcp", property: "gateway-api-key" } }`. */
+  readonly data: Readonly<Record<string, { readonly key: string; readonly property: string }>>;
+}
+
+/** A further egress allow (a connector's API, a SQL database, a remote MCP server, the robots' webhooks). */
+export interface McpEgressAllow {
+  /** Suffix of the NetworkPolicy's name. */
+  readonly name: string;
+  readonly peers: Peers;
+  readonly ports: readonly number[];
+}
+
+export interface McpServerArgs {
+  /** Existing restricted namespace (the platform's `ai`); every Secret named here lives in it. No default. */
+  readonly namespace: string;
+  /** The MCP server image (services/mcp/Dockerfile), pinned by tag or digest. No default. */
+  readonly image: string;
+  /** Pods; the HorizontalPodAutoscaler scales between them on CPU. Default `{ min: 1, max: 3 }`. */
+  readonly replicas?: { readonly min: number; readonly max: number };
+  /** Average CPU use, in percent of the request, the autoscaler aims for. Default `70`. */
+  readonly targetCpuUtilization?: number;
+  /** PodDisruptionBudget and a zone/node spread (prod); needs `replicas.min` of 2 or more. Default `false`. */
+  readonly highAvailability?: boolean;
+  /** HTTPRoute on the shared Gateway (TLS terminated at its HTTPS listener). No default. */
+  readonly route: McpRouteArgs;
+  /**
+   * Keycloak: the realm's issuer and JWKS URLs (tokens must carry `https://<hostname>/mcp` as audience,
+   * which the `clientId` client's audience mapper adds) and where its pods are. No default.
+   */
+  readonly keycloak: {
+    readonly issuerUrl: pulumi.Input<string>;
+    readonly jwksUrl: pulumi.Input<string>;
+    readonly clientId: string;
+    readonly server: McpServerPeer;
+  };
+  /** The LLM gateway (`/v1` base URL) for embeddings, rerank and summaries, with this server's own key. No default. */
+  readonly llmGateway: {
+    readonly baseUrl: pulumi.Input<string>;
+    readonly apiKeySecret: SecretKeyRef;
+    readonly server: McpServerPeer;
+    /** Default `"bge-m3"`, 1024 dimensions. */
+    readonly embeddingModel?: string;
+    readonly embeddingDimension?: number;
+    /** Default: no reranking. */
+    readonly rerankModel?: string;
+    /** Default `"qwen2.5-7b-instruct"`. */
+    readonly chatModel?: string;
+  };
+  /**
+   * Milvus for the knowledge base (REST on its proxy port). Default: the embedded in-memory store,
+   * which each pod holds alone, so it is only accepted with `replicas.max` of 1.
+   */
+  readonly milvus?: {
+    readonly url: pulumi.Input<string>;
+    readonly tokenSecret?: SecretKeyRef;
+    readonly server: McpServerPeer;
+    /** Default `"mcp_knowledge"`. */
+    readonly collection?: string;
+  };
+  /**
+   * Further keys of the server's configuration (services/mcp README): `connectors`, `openapi`, `sql`,
+   * `notifications`, `prompts`, `federation`, `ssrf`, `rateLimit`, `auth.toolScopes`. Secrets appear in
+   * it only as environment variable names, which `secretEnv` fills. Default `{}`.
+   */
+  readonly settings?: Readonly<Record<string, unknown>>;
+  /** Environment variables from Secrets, by name (e.g. `SALES_DATABASE_URL`). Default `{}`. */
+  readonly secretEnv?: Readonly<Record<string, SecretKeyRef>>;
+  /** Secrets External Secrets creates from Vault before the pods start. Default `[]`. */
+  readonly vaultSecrets?: readonly VaultSecret[];
+  /** The ClusterSecretStore `vaultSecrets` read through. Default `"vault"`. */
+  readonly secretStoreName?: string;
+  /** Browser origins allowed to call `/mcp`. Default `[]` (non-browser clients only). */
+  readonly allowedOrigins?: readonly string[];
+  /** Namespaces whose pods call the server directly. Default `["ai"]`. */
+  readonly clientNamespaces?: readonly string[];
+  /** Namespace of the Prometheus that scrapes `/metrics`. Default `"observability"`. */
+  readonly metricsNamespace?: string;
+  readonly extraEgress?: readonly McpEgressAllow[];
+  /** Container resources. Default: requests 200m CPU and 384Mi, limit 768Mi memory. */
+  readonly resources?: { readonly cpu: string; readonly memory: string; readonly memoryLimit: string };
+}
+
+export const MCP_PORT = 8080;
+export const MCP_CONFIG_PATH = "/etc/mcp/config.yaml";
+/** The image's user (services/mcp/Dockerfile). */
+export const MCP_UID = 10001;
+/** Keys of `settings` the component writes itself. */
+const OWNED_SETTINGS = ["server", "gateway", "knowledge"];
+export const MCP_DEFAULTS = {
+  replicas: { min: 1, max: 3 },
+  targetCpuUtilization: 70,
+  clientNamespaces: ["ai"],
+  metricsNamespace: "observability",
+  secretStoreName: "vault",
+  embeddingModel: "bge-m3",
+  embeddingDimension: 1024,
+  chatModel: "qwen2.5-7b-instruct",
+  collection: "mcp_knowledge",
+  resources: { cpu: "200m", memory: "384Mi", memoryLimit: "768Mi" },
+} as const;
+/** Environment variables the rendered config names for the component's own secrets. */
+export const MCP_ENV = { gatewayKey: "LLM_GATEWAY_API_KEY", milvusToken: "MILVUS_TOKEN" } as const;
+
+/** Every problem with the arguments, one line each, before anything is declared. */
+export function mcpServerArgProblems(args: McpServerArgs): string[] {
+  const problems: string[] = [];
+  const replicas = args.replicas ?? MCP_DEFAULTS.replicas;
+  const unpinned = unpinnedReason(args.image);
+  if (unpinned) problems.push(`image: ${unpinned}; pin a release tag or a digest`);
+  if (!Number.isInteger(replicas.min) || replicas.min < 1)
+    problems.push("replicas.min must be a whole number of at least 1");
+  if (!Number.isInteger(replicas.max) || replicas.max < replicas.min)
+    problems.push("replicas.max must be a whole number not below replicas.min");
+  if (args.highAvailability && replicas.min < 2)
+    problems.push("highAvailability needs replicas.min of 2 or more");
+  if (!args.milvus && replicas.max > 1) {
+    problems.push(
+      "milvus is required when replicas.max is above 1: the embedded store is private to each pod",
+    );
+  }
+  if (args.route.listenerName === HTTP_LISTENER) {
+    problems.push(`route.listenerName "${HTTP_LISTENER}" is the plain-HTTP listener; name the HTTPS one`);
+  }
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/.test(args.route.hostname)) {
+    problems.push(`route.hostname "${args.route.hostname}" must be a bare DNS name`);
+  }
+  for (const key of Object.keys(args.settings ?? {})) {
+    if (OWNED_SETTINGS.includes(key))
+      problems.push(`settings.${key} is set by the component; use its arguments`);
+  }
+  const authMode = (args.settings?.auth as { mode?: string } | undefined)?.mode;
+  if (authMode !== undefined && authMode !== "oauth")
+    problems.push("settings.auth.mode must stay oauth in a cluster");
+  for (const variable of Object.keys(args.secretEnv ?? {})) {
+    if (!/^[A-Z_][A-Z0-9_]*$/.test(variable))
+      problems.push(`secretEnv.${variable} is not an environment variable name`);
+    if (Object.values(MCP_ENV).includes(variable as never))
+      problems.push(`secretEnv.${variable} is set by the component`);
+  }
+  return problems;
+}
+
+/** The server's config file (services/mcp `config.ts` schema) as an object; URLs may still be Outputs. */
+export function mcpConfig(
+  name: string,
+  args: McpServerArgs,
+  urls: { issuer: string; jwks: string; gateway: string; milvus?: string },
+) {
+  const gateway = args.llmGateway;
+  const settings = args.settings ?? {};
+  const settingsAuth = (settings.auth ?? {}) as Record<string, unknown>;
+  return {
+    ...settings,
+    server: {
+      host: "0.0.0.0",
+      port: MCP_PORT,
+      publicUrl: `https://${args.route.hostname}/mcp`,
+      allowedOrigins: [...(args.allowedOrigins ?? [])],
+      // The public name, and the Service's names for in-cluster clients.
+      allowedHosts: [
+        args.route.hostname,
+        `${name}.${args.namespace}.svc.cluster.local:${MCP_PORT}`,
+        `${name}.${args.namespace}.svc:${MCP_PORT}`,
+        `${name}.${args.namespace}:${MCP_PORT}`,
+      ],
+    },
+    auth: {
+      ...settingsAuth,
+      mode: "oauth",
+      issuer: urls.issuer,
+      jwksUrl: urls.jwks,
+      clientId: args.keycloak.clientId,
+    },
+    gateway: {
+      baseUrl: urls.gateway,
+      chatModel: gateway.chatModel ?? MCP_DEFAULTS.chatModel,
+      apiKeyEnv: MCP_ENV.gatewayKey,
+    },
+    knowledge: {
+      store: urls.milvus
+        ? {
+            kind: "milvus",
+            url: urls.milvus,
+            collection: args.milvus?.collection ?? MCP_DEFAULTS.collection,
+            ...(args.milvus?.tokenSecret ? { tokenEnv: MCP_ENV.milvusToken } : {}),
+          }
+        : { kind: "pglite" },
+      embeddings: {
+        kind: "gateway",
+        baseUrl: urls.gateway,
+        model: gateway.embeddingModel ?? MCP_DEFAULTS.embeddingModel,
+        dimension: gateway.embeddingDimension ?? MCP_DEFAULTS.embeddingDimension,
+        apiKeyEnv: MCP_ENV.gatewayKey,
+      },
+      ...(gateway.rerankModel
+        ? { rerank: { baseUrl: urls.gateway, model: gateway.rerankModel, apiKeyEnv: MCP_ENV.gatewayKey } }
+        : {}),
+    },
+  };
+}

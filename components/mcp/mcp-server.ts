@@ -1,0 +1,212 @@
+import { createHash } from "node:crypto";
+import * as kubernetes from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { stringify } from "yaml";
+import { ConfigError, parseConfig } from "../../services/mcp/src/config";
+import { prometheusMonitor } from "../common/monitoring";
+import { declareMcpNetwork } from "./mcp-network";
+import { mcpPodTemplate } from "./mcp-pod";
+import {
+  MCP_DEFAULTS,
+  MCP_PORT,
+  type McpServerArgs,
+  mcpConfig,
+  mcpServerArgProblems,
+} from "./mcp-server-args";
+
+export type { McpServerArgs } from "./mcp-server-args";
+
+/** Stand-ins for URLs that resolve later, so the config is validated by the server's own schema up front. */
+const PLACEHOLDER_URLS = {
+  issuer: "https://issuer.invalid/realms/x",
+  jwks: "https://issuer.invalid/certs",
+  gateway: "http://gateway.invalid/v1",
+};
+
+/**
+ * The MCP server (services/mcp) as a Deployment: its config rendered into a ConfigMap and checked by
+ * the server's own schema before anything is declared, secrets only as env references to Secrets
+ * (optionally filled from Vault by External Secrets), CPU autoscaling, a PodDisruptionBudget in HA,
+ * an HTTPRoute on the shared Gateway's HTTPS listener, a ServiceMonitor and NetworkPolicy allows.
+ */
+export class McpServer extends pulumi.ComponentResource {
+  /** `https://<hostname>/mcp`: the endpoint clients connect to and the OAuth resource (token audience). */
+  public readonly publicUrl: string;
+  /** `http://<name>.<namespace>.svc.cluster.local:8080/mcp`, for clients inside the cluster. */
+  public readonly internalUrl: string;
+
+  constructor(name: string, args: McpServerArgs, opts?: pulumi.ComponentResourceOptions) {
+    const problems = [...mcpServerArgProblems(args), ...settingsProblems(name, args)];
+    if (problems.length > 0)
+      throw new Error(`${name}: invalid arguments (${problems.length}):\n  - ${problems.join("\n  - ")}`);
+    super("ai-platform:mcp:McpServer", name, {}, opts);
+
+    const namespace = args.namespace;
+    const pods = { "app.kubernetes.io/name": "mcp-server", "app.kubernetes.io/instance": name };
+    const replicas = args.replicas ?? MCP_DEFAULTS.replicas;
+    this.publicUrl = `https://${args.route.hostname}/mcp`;
+    this.internalUrl = `http://${name}.${namespace}.svc.cluster.local:${MCP_PORT}/mcp`;
+    const child = { parent: this };
+
+    const vaultSecrets = (args.vaultSecrets ?? []).map(
+      (secret) =>
+        new kubernetes.apiextensions.CustomResource(
+          `${name}-${secret.secretName}`,
+          {
+            apiVersion: "external-secrets.io/v1",
+            kind: "ExternalSecret",
+            metadata: { name: secret.secretName, namespace },
+            spec: {
+              refreshInterval: "1h",
+              secretStoreRef: {
+                kind: "ClusterSecretStore",
+                name: args.secretStoreName ?? MCP_DEFAULTS.secretStoreName,
+              },
+              target: { name: secret.secretName, creationPolicy: "Owner" },
+              data: Object.entries(secret.data).map(([secretKey, remote]) => ({
+                secretKey,
+                remoteRef: { key: remote.key, property: remote.property },
+              })),
+            },
+          },
+          child,
+        ),
+    );
+
+    const configText = pulumi
+      .all([args.keycloak.issuerUrl, args.keycloak.jwksUrl, args.llmGateway.baseUrl, args.milvus?.url])
+      .apply(([issuer, jwks, gateway, milvus]) =>
+        stringify(mcpConfig(name, args, { issuer, jwks, gateway, milvus })),
+      );
+    const configMap = new kubernetes.core.v1.ConfigMap(
+      `${name}-config`,
+      { metadata: { name: `${name}-config`, namespace, labels: pods }, data: { "config.yaml": configText } },
+      child,
+    );
+    const deployment = new kubernetes.apps.v1.Deployment(
+      name,
+      {
+        metadata: { name, namespace, labels: pods },
+        spec: {
+          // No replicas: the HorizontalPodAutoscaler owns the count.
+          selector: { matchLabels: pods },
+          strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+          template: mcpPodTemplate(args, {
+            podLabels: pods,
+            configMapName: `${name}-config`,
+            configChecksum: configText.apply((text) => createHash("sha256").update(text).digest("hex")),
+          }),
+        },
+      },
+      { parent: this, dependsOn: [configMap, ...vaultSecrets] },
+    );
+    const service = new kubernetes.core.v1.Service(
+      name,
+      {
+        metadata: { name, namespace, labels: pods },
+        spec: {
+          selector: pods,
+          ports: [{ name: "http", port: MCP_PORT, targetPort: "http", protocol: "TCP" }],
+        },
+      },
+      child,
+    );
+    new kubernetes.autoscaling.v2.HorizontalPodAutoscaler(
+      name,
+      {
+        metadata: { name, namespace, labels: pods },
+        spec: {
+          scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
+          minReplicas: replicas.min,
+          maxReplicas: replicas.max,
+          metrics: [
+            {
+              type: "Resource",
+              resource: {
+                name: "cpu",
+                target: {
+                  type: "Utilization",
+                  averageUtilization: args.targetCpuUtilization ?? MCP_DEFAULTS.targetCpuUtilization,
+                },
+              },
+            },
+          ],
+        },
+      },
+      { parent: this, dependsOn: [deployment] },
+    );
+    if (args.highAvailability) {
+      new kubernetes.policy.v1.PodDisruptionBudget(
+        name,
+        {
+          metadata: { name, namespace, labels: pods },
+          spec: { maxUnavailable: 1, selector: { matchLabels: pods } },
+        },
+        child,
+      );
+    }
+    new kubernetes.apiextensions.CustomResource(
+      `${name}-route`,
+      {
+        apiVersion: "gateway.networking.k8s.io/v1",
+        kind: "HTTPRoute",
+        metadata: { name, namespace },
+        spec: {
+          parentRefs: [
+            {
+              name: args.route.gatewayName,
+              namespace: args.route.gatewayNamespace,
+              sectionName: args.route.listenerName,
+            },
+          ],
+          hostnames: [args.route.hostname],
+          rules: [
+            // Metrics and the federation admin API stay inside the cluster: a rule without a backend is answered by the Gateway.
+            {
+              matches: [
+                { path: { type: "PathPrefix", value: "/metrics" } },
+                { path: { type: "PathPrefix", value: "/admin" } },
+              ],
+            },
+            {
+              matches: [{ path: { type: "PathPrefix", value: "/" } }],
+              backendRefs: [{ name, port: MCP_PORT }],
+              // Tool calls (summaries, federated tools) can take minutes; the server bounds each upstream call.
+              timeouts: { request: "0s" },
+            },
+          ],
+        },
+      },
+      { parent: this, dependsOn: [service] },
+    );
+    prometheusMonitor(
+      "ServiceMonitor",
+      name,
+      namespace,
+      pods,
+      [{ port: "http", path: "/metrics", interval: "30s" }],
+      {
+        parent: this,
+        dependsOn: [service],
+      },
+    );
+    declareMcpNetwork(name, args, pods, child);
+    this.registerOutputs({ publicUrl: this.publicUrl, internalUrl: this.internalUrl });
+  }
+}
+
+/** The rendered config checked by the server's own schema (with stand-in URLs), one line per bad key. */
+function settingsProblems(name: string, args: McpServerArgs): string[] {
+  try {
+    parseConfig(
+      mcpConfig(name, args, {
+        ...PLACEHOLDER_URLS,
+        milvus: args.milvus ? "http://milvus.invalid:19530" : undefined,
+      }),
+    );
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((problem) => `settings: ${problem}`);
+    throw error;
+  }
+}

@@ -1,0 +1,309 @@
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { httpsListenerName, platformHostnames } from "../../components/ingress/hostnames";
+import { SharedGateway } from "../../components/ingress/shared-gateway";
+import { McpServer, type McpServerArgs } from "../../components/mcp/mcp-server";
+import { parseConfig } from "../../services/mcp/src/config";
+import { schemaProblems, securityViolations } from "../harness/component-checks";
+import { byName, ofType, single } from "../harness/queries";
+import { ProgramFailed, renderComponents, type StackRun } from "../harness/run-stack";
+
+const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
+const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
+const PDB = "kubernetes:policy/v1:PodDisruptionBudget";
+const HTTP_ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
+const SERVICE_MONITOR = "kubernetes:monitoring.coreos.com/v1:ServiceMonitor";
+const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+const EXTERNAL_SECRET = "kubernetes:external-secrets.io/v1:ExternalSecret";
+
+const IMAGE = `registry.example.com/ai-platform/mcp:0.1.0@sha256:${"c".repeat(64)}`;
+const DEV: McpServerArgs = {
+  namespace: "ai",
+  image: IMAGE,
+  replicas: { min: 1, max: 1 },
+  route: {
+    hostname: "mcp.ai.example.com",
+    gatewayName: "platform",
+    gatewayNamespace: "ingress",
+    listenerName: httpsListenerName("mcp"),
+  },
+  keycloak: {
+    // Resolved later, as Outputs of the Keycloak component.
+    issuerUrl: pulumi.output("https://auth.ai.example.com/realms/ai-platform"),
+    jwksUrl: pulumi.output(
+      "http://keycloak-http.identity.svc.cluster.local/realms/ai-platform/protocol/openid-connect/certs",
+    ),
+    clientId: "mcp-server",
+    server: { peer: { namespace: "identity" }, port: 8080 },
+  },
+  llmGateway: {
+    baseUrl: "http://llm-gateway.ai.svc.cluster.local:4000/v1",
+    apiKeySecret: { name: "mcp-gateway-key", key: "api-key" },
+    server: { peer: { namespace: "ai", podLabels: { "app.kubernetes.io/name": "llm-gateway" } }, port: 4000 },
+    rerankModel: "bge-reranker-v2-m3",
+  },
+  settings: {
+    sql: { databases: { sales: { urlEnv: "SALES_DATABASE_URL", rowLimit: 200 } } },
+    notifications: {
+      dingtalk: { ops: { webhookEnv: "DINGTALK_OPS_WEBHOOK", secretEnv: "DINGTALK_OPS_SECRET" } },
+    },
+    auth: { toolScopes: { sql_query: ["mcp:sql.read", "finance"] } },
+  },
+  secretEnv: {
+    SALES_DATABASE_URL: { name: "mcp-sales-db", key: "url" },
+    DINGTALK_OPS_WEBHOOK: { name: "mcp-robots", key: "dingtalk-webhook" },
+    DINGTALK_OPS_SECRET: { name: "mcp-robots", key: "dingtalk-secret" },
+  },
+  vaultSecrets: [
+    {
+      secretName: "mcp-robots",
+      data: {
+        "dingtalk-webhook": { key: "ai/mcp/robots", property: "dingtalk-webhook" },
+        "dingtalk-secret": { key: "ai/mcp/robots", property: "dingtalk-secret" },
+      },
+    },
+  ],
+  extraEgress: [
+    {
+      name: "postgres",
+      peers: [{ namespace: "data", podLabels: { "cnpg.io/cluster": "postgres" } }],
+      ports: [5432],
+    },
+    { name: "robots", peers: "anywhere", ports: [443] },
+  ],
+};
+const PROD: McpServerArgs = {
+  ...DEV,
+  replicas: { min: 2, max: 6 },
+  highAvailability: true,
+  milvus: {
+    url: pulumi.output("http://milvus.ai.svc.cluster.local:19530"),
+    tokenSecret: { name: "milvus-root", key: "token" },
+    server: { peer: { namespace: "ai", podLabels: { "app.kubernetes.io/name": "milvus" } }, port: 19530 },
+  },
+};
+
+async function render(args: McpServerArgs, withSharedGateway = false) {
+  let server: McpServer | undefined;
+  const run = await renderComponents(() => {
+    if (withSharedGateway)
+      new SharedGateway("gateway", {
+        namespace: "ingress",
+        gatewayClassName: "envoy-gateway",
+        hostnames: platformHostnames("ai.example.com"),
+      });
+    server = new McpServer("mcp", args);
+  });
+  return { run, server: server as McpServer };
+}
+
+const podSpec = (run: StackRun) => single(run, DEPLOYMENT).inputs.spec.template.spec;
+const container = (run: StackRun) => podSpec(run).containers[0];
+const configOf = (run: StackRun) => parse(single(run, CONFIG_MAP).inputs.data["config.yaml"]);
+const policy = (run: StackRun, name: string) => byName(run, NETWORK_POLICY, name).inputs.spec;
+
+describe("McpServer", () => {
+  it("renders a config the server's own schema accepts, with OAuth for its public URL and the gateway", async () => {
+    const { run, server } = await render(PROD);
+    const config = configOf(run);
+    const parsed = parseConfig(config);
+    expect(parsed.server).toMatchObject({
+      publicUrl: "https://mcp.ai.example.com/mcp",
+      port: 8080,
+      host: "0.0.0.0",
+    });
+    expect(parsed.server.allowedHosts).toContain("mcp.ai.example.com");
+    expect(parsed.auth).toMatchObject({
+      mode: "oauth",
+      issuer: "https://auth.ai.example.com/realms/ai-platform",
+      clientId: "mcp-server",
+      toolScopes: { sql_query: ["mcp:sql.read", "finance"] },
+    });
+    expect(parsed.knowledge.store).toEqual({
+      kind: "milvus",
+      url: "http://milvus.ai.svc.cluster.local:19530",
+      collection: "mcp_knowledge",
+      database: "default",
+      tokenEnv: "MILVUS_TOKEN",
+    });
+    expect(parsed.knowledge.embeddings).toMatchObject({
+      kind: "gateway",
+      model: "bge-m3",
+      dimension: 1024,
+      apiKeyEnv: "LLM_GATEWAY_API_KEY",
+    });
+    expect(parsed.knowledge.rerank).toMatchObject({ model: "bge-reranker-v2-m3" });
+    expect(server.publicUrl).toBe("https://mcp.ai.example.com/mcp");
+    expect(server.internalUrl).toBe("http://mcp.ai.svc.cluster.local:8080/mcp");
+    const checksum = (r: StackRun) =>
+      single(r, DEPLOYMENT).inputs.spec.template.metadata.annotations["checksum/config"];
+    expect(checksum(run)).toMatch(/^[a-f0-9]{64}$/);
+    expect(
+      checksum((await render({ ...PROD, allowedOrigins: ["https://chat.ai.example.com"] })).run),
+    ).not.toBe(checksum(run));
+  });
+
+  it("reads every secret from Secrets by reference; Vault fills them through External Secrets", async () => {
+    const { run } = await render(PROD);
+    const env = Object.fromEntries(
+      container(run).env.map((item: any) => [item.name, item.valueFrom?.secretKeyRef ?? item.value]),
+    );
+    expect(env).toEqual({
+      MCP_CONFIG_FILE: "/etc/mcp/config.yaml",
+      LLM_GATEWAY_API_KEY: { name: "mcp-gateway-key", key: "api-key" },
+      MILVUS_TOKEN: { name: "milvus-root", key: "token" },
+      SALES_DATABASE_URL: { name: "mcp-sales-db", key: "url" },
+      DINGTALK_OPS_WEBHOOK: { name: "mcp-robots", key: "dingtalk-webhook" },
+      DINGTALK_OPS_SECRET: { name: "mcp-robots", key: "dingtalk-secret" },
+    });
+    const external = single(run, EXTERNAL_SECRET).inputs;
+    expect(external.spec).toEqual({
+      refreshInterval: "1h",
+      secretStoreRef: { kind: "ClusterSecretStore", name: "vault" },
+      target: { name: "mcp-robots", creationPolicy: "Owner" },
+      data: [
+        { secretKey: "dingtalk-webhook", remoteRef: { key: "ai/mcp/robots", property: "dingtalk-webhook" } },
+        { secretKey: "dingtalk-secret", remoteRef: { key: "ai/mcp/robots", property: "dingtalk-secret" } },
+      ],
+    });
+    expect(single(run, CONFIG_MAP).inputs.data["config.yaml"]).not.toMatch(/token:|password|secret:/i);
+  });
+
+  it("runs restricted with a read-only root and probes on /healthz", async () => {
+    const { run } = await render(DEV);
+    expect(container(run).securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      allowPrivilegeEscalation: false,
+    });
+    expect(podSpec(run).securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001 });
+    expect(podSpec(run).automountServiceAccountToken).toBe(false);
+    expect(container(run).readinessProbe.httpGet).toEqual({ path: "/healthz", port: "http" });
+    expect(container(run).resources).toEqual({
+      requests: { cpu: "200m", memory: "384Mi" },
+      limits: { memory: "768Mi" },
+    });
+  });
+
+  it("autoscales on CPU, and adds a PodDisruptionBudget and a zone spread only in HA", async () => {
+    const dev = (await render(DEV)).run;
+    expect(single(dev, HPA).inputs.spec).toMatchObject({ minReplicas: 1, maxReplicas: 1 });
+    expect(ofType(dev, PDB)).toEqual([]);
+    expect(podSpec(dev).topologySpreadConstraints).toBeUndefined();
+    const prod = (await render(PROD)).run;
+    expect(single(prod, HPA).inputs.spec).toMatchObject({ minReplicas: 2, maxReplicas: 6 });
+    expect(single(prod, PDB).inputs.spec).toEqual({
+      maxUnavailable: 1,
+      selector: {
+        matchLabels: { "app.kubernetes.io/name": "mcp-server", "app.kubernetes.io/instance": "mcp" },
+      },
+    });
+    expect(podSpec(prod).topologySpreadConstraints.map((c: any) => c.topologyKey)).toEqual([
+      "topology.kubernetes.io/zone",
+      "kubernetes.io/hostname",
+    ]);
+  });
+
+  it("routes the public hostname on the HTTPS listener and keeps /metrics and /admin inside the cluster", async () => {
+    const { run } = await render(DEV);
+    const route = single(run, HTTP_ROUTE).inputs.spec;
+    expect(route.parentRefs).toEqual([
+      { name: "platform", namespace: "ingress", sectionName: httpsListenerName("mcp") },
+    ]);
+    expect(route.hostnames).toEqual(["mcp.ai.example.com"]);
+    expect(route.rules[0]).toEqual({
+      matches: [
+        { path: { type: "PathPrefix", value: "/metrics" } },
+        { path: { type: "PathPrefix", value: "/admin" } },
+      ],
+    });
+    expect(route.rules[1].backendRefs).toEqual([{ name: "mcp", port: 8080 }]);
+    expect(single(run, SERVICE_MONITOR).inputs.spec.endpoints).toEqual([
+      { port: "http", path: "/metrics", interval: "30s" },
+    ]);
+  });
+
+  it("allows in from the Envoy proxies, clients and Prometheus; out to Keycloak, the gateway, Milvus and extras", async () => {
+    const { run } = await render(PROD);
+    const names = ofType(run, NETWORK_POLICY)
+      .map((p) => p.inputs.metadata.name)
+      .sort();
+    expect(names).toEqual([
+      "mcp-clients",
+      "mcp-dns",
+      "mcp-from-gateway",
+      "mcp-keycloak",
+      "mcp-llm-gateway",
+      "mcp-metrics",
+      "mcp-milvus",
+      "mcp-postgres",
+      "mcp-robots",
+    ]);
+    expect(policy(run, "mcp-keycloak").egress).toEqual([
+      {
+        to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "identity" } } }],
+        ports: [{ protocol: "TCP", port: 8080 }],
+      },
+    ]);
+    expect(policy(run, "mcp-milvus").egress[0].ports).toEqual([{ protocol: "TCP", port: 19530 }]);
+  });
+
+  it.each([
+    [{ image: "mcp:latest" }, "image:"],
+    [{ replicas: { min: 1, max: 3 } }, "milvus is required when replicas.max is above 1"],
+    [{ highAvailability: true }, "highAvailability needs replicas.min of 2 or more"],
+    [{ route: { ...DEV.route, listenerName: "http" } }, "plain-HTTP listener"],
+    [{ settings: { server: { port: 1 } } }, "settings.server is set by the component"],
+    [{ settings: { auth: { mode: "none" } } }, "settings.auth.mode must stay oauth"],
+    [
+      { settings: { sql: { databases: { sales: { urlEnv: "lower-case" } } } } },
+      "settings: sql.databases.sales.urlEnv",
+    ],
+    [
+      { secretEnv: { MILVUS_TOKEN: { name: "x", key: "y" } } },
+      "secretEnv.MILVUS_TOKEN is set by the component",
+    ],
+  ] as const)("rejects %j before declaring anything", async (override, message) => {
+    const failure = await render({ ...DEV, ...override } as McpServerArgs).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ProgramFailed);
+    expect(String((failure as ProgramFailed).cause)).toContain(message);
+    expect((failure as ProgramFailed).declared).toEqual([]);
+  });
+
+  it("lists every bad argument in one error", async () => {
+    const failure = (await render({
+      ...DEV,
+      image: "mcp:latest",
+      highAvailability: true,
+      settings: { connectors: [{ name: "Bad" }] },
+    }).catch((error: unknown) => error)) as ProgramFailed;
+    const message = String(failure.cause);
+    expect(message).toMatch(/invalid arguments \([4-9]\)/);
+    for (const part of [
+      "image:",
+      "highAvailability",
+      "settings: connectors.0.name",
+      "settings: connectors.0.url",
+    ])
+      expect(message).toContain(part);
+  });
+
+  describe.each([
+    ["dev", DEV],
+    ["prod", PROD],
+  ] as const)("%s shape", (_environment, args) => {
+    it("declares only objects that validate against their schemas", async () => {
+      const { run } = await render(args);
+      const objects = run.resources.filter((r) => r.type.startsWith("kubernetes:"));
+      expect(objects.length).toBeGreaterThan(10);
+      expect(await schemaProblems(objects)).toEqual([]);
+    });
+
+    it("passes the security pack's mandatory rules with the prod config", async () => {
+      const { run } = await render(args, true);
+      expect(securityViolations(run).filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
+    });
+  });
+});
