@@ -1,5 +1,6 @@
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
+import { canonicalJson } from "../audit";
 import type { FederatedTool } from "../mcp/catalog";
 import type { RemoteConnection } from "./remote-client";
 import { toolDefinitionHash } from "./tool-pin";
@@ -18,6 +19,8 @@ export type ToolStatus = "approved" | "changed" | "missing";
 
 interface PinnedTool {
   readonly pinnedHash: string;
+  /** The definition as approved, kept to show what changed. */
+  readonly pinnedDefinition: Tool;
   currentHash?: string;
   definition?: Tool;
   status: ToolStatus;
@@ -64,6 +67,7 @@ export class FederationRegistry {
       const hash = toolDefinitionHash(tool);
       server.tools.set(tool.name, {
         pinnedHash: hash,
+        pinnedDefinition: tool,
         currentHash: hash,
         definition: tool,
         status: "approved",
@@ -100,7 +104,12 @@ export class FederationRegistry {
     for (const [toolName, pinned] of server.tools) {
       if (pinned.status !== "changed" || !pinned.currentHash) continue;
       if (toolNames && !toolNames.includes(toolName)) continue;
-      server.tools.set(toolName, { ...pinned, pinnedHash: pinned.currentHash, status: "approved" });
+      server.tools.set(toolName, {
+        ...pinned,
+        pinnedHash: pinned.currentHash,
+        pinnedDefinition: pinned.definition ?? pinned.pinnedDefinition,
+        status: "approved",
+      });
       approved.push(toolName);
     }
     return approved;
@@ -119,6 +128,10 @@ export class FederationRegistry {
         pinnedHash: pinned.pinnedHash,
         currentHash: pinned.currentHash,
         description: pinned.definition?.description,
+        // What a reviewer compares before approving: the fields that differ, approved value and new value.
+        ...(pinned.status === "changed" && pinned.definition
+          ? { changes: definitionChanges(pinned.pinnedDefinition, pinned.definition) }
+          : {}),
       })),
     }));
   }
@@ -192,6 +205,19 @@ export class FederationRegistry {
       server.connection = undefined;
     }
   }
+}
+
+/** The top-level fields of a tool definition that differ, with the approved and the current value. */
+function definitionChanges(
+  approved: Tool,
+  current: Tool,
+): Record<string, { approved: unknown; current: unknown }> {
+  const changes: Record<string, { approved: unknown; current: unknown }> = {};
+  for (const field of ["title", "description", "inputSchema", "outputSchema", "annotations"] as const) {
+    if (canonicalJson(approved[field]) !== canonicalJson(current[field]))
+      changes[field] = { approved: approved[field], current: current[field] };
+  }
+  return changes;
 }
 
 /** The remote's JSON Schema as zod, so arguments are validated here before they leave; permissive if it cannot be converted. */
