@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig, resolveSecrets } from "../../../services/mcp/src/config";
+import { parse } from "yaml";
+import { ConfigError, parseConfig, resolveSecrets, secretNames } from "../../../services/mcp/src/config";
 
 const MINIMAL = {
   server: { publicUrl: "https://mcp.example.com/mcp" },
@@ -21,6 +23,23 @@ function problems(raw: unknown): readonly string[] {
 }
 
 describe("MCP server configuration", () => {
+  it("accepts the example configuration of the README, which names every secret by variable", () => {
+    const config = parseConfig(parse(readFileSync("services/mcp/config.example.yaml", "utf8")));
+    expect(config.connectors.map((connector) => connector.name)).toEqual(["crm_get_customer"]);
+    expect(secretNames(config).sort()).toEqual([
+      "CRM_API_TOKEN",
+      "DINGTALK_OPS_SECRET",
+      "DINGTALK_OPS_WEBHOOK",
+      "HELPDESK_MCP_TOKEN",
+      "LLM_GATEWAY_API_KEY",
+      "MILVUS_TOKEN",
+      "PROMPT_DATABASE_URL",
+      "SALES_DATABASE_URL",
+      "TICKETS_API_KEY",
+      "WECOM_SUPPORT_WEBHOOK",
+    ]);
+  });
+
   it("fills defaults written once in the schema", () => {
     const config = parseConfig(MINIMAL);
     expect(config.server).toMatchObject({ host: "0.0.0.0", port: 8080, responseMode: "sse" });
