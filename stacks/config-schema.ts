@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { cidrsOverlap, isValidCidr, parseCidr } from "../components/network/cidr";
 import { alicloudSubnetLayout, awsSubnetLayout } from "../components/network/subnet-layout";
+import { gatewayIssues, gatewaySchema } from "./gateway-config-schema";
 import { inferenceIssues, inferenceSchema } from "./inference-config-schema";
 import { platformSchema } from "./platform-config-schema";
 import { CLOUDS, ENVIRONMENTS } from "./profiles";
@@ -106,6 +107,7 @@ const stackConfigShape = {
   gpuNodePools: z.array(gpuNodePoolSchema).optional(),
   platform: platformSchema,
   inference: inferenceSchema,
+  gateway: gatewaySchema,
   existingCluster: z
     .strictObject({ kubeconfigPath: z.string().min(1).optional(), context: z.string().optional() })
     .optional(),
@@ -231,6 +233,7 @@ const rules = [
   rule(["environment", "gpuNodePools", "inference"], ({ environment, gpuNodePools, inference }) =>
     inferenceIssues(inference, environment, gpuNodePools ?? []),
   ),
+  rule(["environment", "gateway"], ({ environment, gateway }) => gatewayIssues(gateway, environment)),
 ];
 
 export const stackConfigSchema = rules.reduce(

@@ -29,6 +29,7 @@ interface CommonConfig {
   readonly platform: StackConfigInput["platform"];
   /** Model servers, speech and their autoscaling. */
   readonly inference: StackConfigInput["inference"];
+  readonly gateway: StackConfigInput["gateway"];
 }
 
 export interface ManagedClusterConfig extends CommonConfig {
@@ -114,6 +115,7 @@ function toPlatformConfig(input: StackConfigInput, stack: string): PlatformConfi
     protect: input.protect,
     platform: input.platform,
     inference: input.inference,
+    gateway: input.gateway,
     tags: {
       ...input.tags.extra,
       team: input.tags.team,

@@ -77,6 +77,14 @@ export function platformOutputs(
       prometheusUrl: services.observability.monitoring.prometheusUrl,
       lokiUrl: services.observability.logging.lokiUrl,
       modelEndpoints: services.inference.endpoints.map(plainEndpoint),
+      ...(services.gateway.gateway && {
+        llmGateway: {
+          publicUrl: services.gateway.gateway.publicUrl,
+          internalUrl: services.gateway.gateway.internalUrl,
+          masterKeySecret: `ai/${services.gateway.gateway.masterKeySecretName}`,
+          models: [...services.gateway.gateway.modelNames],
+        },
+      }),
     },
   };
 }

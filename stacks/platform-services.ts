@@ -1,4 +1,5 @@
 import { type DataArea, deployData } from "./areas/data";
+import { deployGateway, type GatewayArea } from "./areas/gateway";
 import { deployIdentity, type IdentityArea } from "./areas/identity";
 import { deployInference, type InferenceArea } from "./areas/inference";
 import { deployIngress, type IngressArea } from "./areas/ingress";
@@ -18,6 +19,7 @@ export interface PlatformServices {
   readonly vector: VectorArea;
   readonly secrets: SecretsArea;
   readonly inference: InferenceArea;
+  readonly gateway: GatewayArea;
 }
 
 /** The services every environment runs on its cluster, area by area. */
@@ -31,5 +33,6 @@ export function buildPlatformServices(config: PlatformConfig, cluster: ClusterPl
   const vector = deployVector(config, namespaces, data, provider);
   const secrets = deploySecrets(config, namespaces, cluster.vaultUnseal, provider);
   const inference = deployInference(config, namespaces, data, observability, provider);
-  return { ingress, data, identity, observability, vector, secrets, inference };
+  const gateway = deployGateway(config, namespaces, ingress, identity, data, inference, provider);
+  return { ingress, data, identity, observability, vector, secrets, inference, gateway };
 }

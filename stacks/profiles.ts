@@ -146,6 +146,7 @@ const MINIO_IMAGES = {
 const ENVIRONMENT_DEFAULTS: Record<Environment, Defaults> = {
   dev: {
     protect: false,
+    gateway: { enabled: false, replicas: { min: 1, max: 2 }, cloudModels: [] },
     platform: {
       tls: { issuer: "letsencrypt" },
       ingress: {
@@ -178,6 +179,7 @@ const ENVIRONMENT_DEFAULTS: Record<Environment, Defaults> = {
   },
   prod: {
     protect: true,
+    gateway: { enabled: false, replicas: { min: 2, max: 6 }, cloudModels: [] },
     platform: {
       tls: { issuer: "letsencrypt" },
       ingress: {
@@ -206,6 +208,7 @@ const ENVIRONMENT_DEFAULTS: Record<Environment, Defaults> = {
   },
   local: {
     protect: false,
+    gateway: { enabled: false, replicas: { min: 1, max: 1 }, cloudModels: [] },
     platform: {
       // *.localhost resolves to the loopback address, so a port-forwarded Gateway answers locally.
       domain: "ai.localhost",

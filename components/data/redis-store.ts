@@ -150,6 +150,8 @@ export class RedisStore extends pulumi.ComponentResource {
   /** Secret with the password under `passwordSecretKey`; Redis and the sentinels both require it. */
   public readonly passwordSecretName: string;
   public readonly passwordSecretKey = PASSWORD_KEY;
+  /** The generated password, as a Pulumi secret (for clients that take a connection URL). */
+  public readonly password: pulumi.Output<string>;
   public readonly mode: RedisMode;
 
   constructor(name: string, args: RedisStoreArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -203,6 +205,7 @@ export class RedisStore extends pulumi.ComponentResource {
       { length: 32, special: false },
       { parent: this },
     );
+    this.password = pulumi.secret(password.result);
     const secret = new kubernetes.core.v1.Secret(
       `${name}-password`,
       {

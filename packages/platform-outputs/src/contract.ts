@@ -4,7 +4,7 @@ import { z } from "zod";
  * The outputs contract of the ai-platform stack, version 1. Minor versions only add fields; a field is
  * never renamed, retyped or removed without a new major version (and a new schema beside this one).
  */
-export const CONTRACT_VERSION = "1.4";
+export const CONTRACT_VERSION = "1.5";
 
 /** `namespace/name` of a Kubernetes Secret holding credentials (the credentials themselves are never outputs). */
 const secretRef = z.string().regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, "must be namespace/name");
@@ -60,6 +60,15 @@ const servicesSchema = z.object({
   lokiUrl: z.string(),
   /** Since 1.4: every self-hosted model endpoint (vLLM, llama.cpp, Whisper, ChatTTS). */
   modelEndpoints: z.array(modelEndpointSchema).optional(),
+  /** Since 1.5: the OpenAI-compatible LLM gateway; its master key only as a `namespace/name` Secret reference. */
+  llmGateway: z
+    .object({
+      publicUrl: z.string(),
+      internalUrl: z.string(),
+      masterKeySecret: z.string(),
+      models: z.array(z.string()),
+    })
+    .optional(),
 });
 
 export const platformOutputsSchema = z.object({
