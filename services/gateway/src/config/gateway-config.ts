@@ -67,7 +67,6 @@ export interface GatewayConfig {
   readonly maxRequestBytes: number;
   readonly adminJwt?: AdminJwtSettings;
   readonly gracefulShutdownMs: number;
-  readonly ssrfAllowedHosts: readonly string[];
 }
 
 export const DEFAULTS = {

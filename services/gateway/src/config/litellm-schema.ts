@@ -119,8 +119,6 @@ const generalSettings = z.strictObject({
     .optional(),
   /** Seconds SIGTERM waits for in-flight requests before closing them. */
   graceful_shutdown_seconds: positive.optional(),
-  /** Upstream hosts a request-supplied URL may reach despite the SSRF guard (operators' own config is trusted). */
-  ssrf_allowed_hosts: z.array(z.string().min(1)).optional(),
 });
 
 export const gatewayFileSchema = z.strictObject({

@@ -176,7 +176,6 @@ export function parseGatewayConfig(
         }
       : undefined,
     gracefulShutdownMs: (general.graceful_shutdown_seconds ?? DEFAULTS.gracefulShutdownSeconds) * 1000,
-    ssrfAllowedHosts: general.ssrf_allowed_hosts ?? [],
   };
 }
 
