@@ -154,6 +154,17 @@ export class PostgresKeyStore extends MemoryKeyStore {
     return lookup;
   }
 
+  /** A key's team made a moment ago on another replica is read once from the database. */
+  override async findTeam(id: string): Promise<Team | undefined> {
+    const known = await super.findTeam(id);
+    if (known) return known;
+    const { rows } = await this.pool.query("SELECT * FROM gateway_teams WHERE id = $1", [id]);
+    if (!rows[0]) return undefined;
+    const team = teamFromRow(rows[0]);
+    this.rememberTeam(team);
+    return team;
+  }
+
   private async lookUp(hash: string): Promise<VirtualKey | undefined> {
     const { rows } = await this.pool.query("SELECT * FROM gateway_keys WHERE key_hash = $1", [hash]);
     if (!rows[0]) {

@@ -1,9 +1,12 @@
 /** Who is calling: the master key (operator), a virtual key (with its team), or anyone when auth is off. */
 import { timingSafeEqual } from "node:crypto";
-import type { IncomingHttpHeaders } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+import type { GatewayContext } from "../app/gateway-context";
 import type { KeyStore } from "../auth/key-store";
 import { hashKey, isUsable, modelAllowed, type Team, type VirtualKey } from "../auth/virtual-keys";
-import { forbidden, notFound, unauthorized } from "../http/errors";
+import type { Deployment } from "../config/gateway-config";
+import type { ModelMode } from "../config/litellm-schema";
+import { forbidden, invalidRequest, notFound, unauthorized } from "../http/errors";
 
 export interface Caller {
   readonly kind: "master" | "key" | "open";
@@ -54,4 +57,34 @@ export function mayUse(caller: Caller, group: string): boolean {
 export function authorizeModel(caller: Caller, group: string, exists: boolean): void {
   if (!exists) throw notFound(`The model '${group}' does not exist.`);
   if (!mayUse(caller, group)) throw forbidden(`This API key is not allowed to use the model '${group}'.`);
+}
+
+/** The caller of a request, with the config in force now. */
+export function callerOf(
+  context: GatewayContext,
+  request: IncomingMessage,
+  startedMs: number,
+): Promise<Caller> {
+  return authenticate(request.headers, context.keys, context.runtime.config.masterKey, startedMs);
+}
+
+/** The group's deployments that serve `modes`; 404/403 as for any model, 400 if none serves this operation. */
+export function servingDeployments(
+  context: GatewayContext,
+  caller: Caller,
+  group: string,
+  modes: readonly ModelMode[],
+  operation: string,
+): Deployment[] {
+  const deployments = context.runtime.router.deploymentsOf(group);
+  authorizeModel(caller, group, deployments !== undefined);
+  const serving = (deployments ?? []).filter((deployment) => modes.includes(deployment.mode));
+  if (serving.length === 0) {
+    throw invalidRequest(
+      `The model '${group}' does not serve ${operation} requests.`,
+      "model",
+      "unsupported_operation",
+    );
+  }
+  return serving;
 }

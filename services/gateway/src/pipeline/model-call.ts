@@ -14,7 +14,7 @@ import type { ChatCompletionChunk, ChatCompletionRequest, UpstreamTarget, Usage 
 import { DEFAULT_COMPLETION_RESERVE, estimatePromptTokens, pricesFor, tokenCostUsd } from "../spend/pricing";
 import { callJson, type OpenedStream, openStream } from "../upstream/call";
 import { type Reservation, reserve, settle } from "./admission";
-import { authorizeModel, type Caller, mayUse } from "./caller";
+import { type Caller, mayUse, servingDeployments } from "./caller";
 import { recordSpend } from "./record-spend";
 import { type CacheControl, type CachePolicy, cacheKeyFor, readCache, writeCache } from "./response-cache";
 import { writeStream } from "./stream-response";
@@ -141,15 +141,7 @@ export async function handleModelCall(
 ): Promise<void> {
   const { router } = context.runtime;
   const group = call.body.model as string;
-  const deployments = router.deploymentsOf(group);
-  authorizeModel(caller, group, deployments !== undefined);
-  const usable = (deployments ?? []).filter((deployment) => call.modes.includes(deployment.mode));
-  if (usable.length === 0)
-    throw invalidRequest(
-      `The model '${group}' does not serve ${call.operation} requests.`,
-      "model",
-      "unsupported_operation",
-    );
+  const usable = servingDeployments(context, caller, group, call.modes, call.operation);
 
   const stream = call.body.stream === true;
   const cachePolicy: CachePolicy = {

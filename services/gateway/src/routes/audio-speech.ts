@@ -2,10 +2,9 @@
 import { pipeline } from "node:stream/promises";
 import type { Deployment } from "../config/gateway-config";
 import { readJsonObject } from "../http/body";
-import { invalidRequest } from "../http/errors";
 import { sendError } from "../http/respond";
 import { reserve, settle } from "../pipeline/admission";
-import { authenticate, authorizeModel, mayUse } from "../pipeline/caller";
+import { callerOf, mayUse, servingDeployments } from "../pipeline/caller";
 import { targetOf } from "../pipeline/model-call";
 import { recordSpend } from "../pipeline/record-spend";
 import { clientErrorFor } from "../pipeline/upstream-errors";
@@ -70,26 +69,13 @@ export const SPEECH_ROUTE: Route = {
   paths: ["/v1/audio/speech", "/audio/speech"],
   name: "audio_speech",
   handler: async (context, request, response, info) => {
-    const caller = await authenticate(
-      request.headers,
-      context.keys,
-      context.runtime.config.masterKey,
-      info.startedMs,
-    );
+    const caller = await callerOf(context, request, info.startedMs);
     const body = validate(
       speechSchema,
       await readJsonObject(request, context.runtime.config.maxRequestBytes),
     );
     const { router } = context.runtime;
-    const deployments = router.deploymentsOf(body.model);
-    authorizeModel(caller, body.model, deployments !== undefined);
-    const usable = (deployments ?? []).filter((deployment) => deployment.mode === "audio_speech");
-    if (usable.length === 0)
-      throw invalidRequest(
-        `The model '${body.model}' does not generate speech.`,
-        "model",
-        "unsupported_operation",
-      );
+    const usable = servingDeployments(context, caller, body.model, ["audio_speech"], "speech");
     const characters = body.input.length;
     const costOf = (deployment: Deployment) => characters * pricesFor(deployment).inputPerCharacter;
     const reservation = await reserve(

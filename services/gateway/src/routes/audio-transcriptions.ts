@@ -18,7 +18,7 @@ import { invalidRequest } from "../http/errors";
 import { boundaryOf, MultipartParser, type PartHeaders } from "../http/multipart";
 import { sendError } from "../http/respond";
 import { reserve, settle } from "../pipeline/admission";
-import { authenticate, authorizeModel, type Caller, mayUse } from "../pipeline/caller";
+import { type Caller, callerOf, mayUse, servingDeployments } from "../pipeline/caller";
 import { targetOf } from "../pipeline/model-call";
 import { recordSpend } from "../pipeline/record-spend";
 import { clientErrorFor } from "../pipeline/upstream-errors";
@@ -118,12 +118,7 @@ export const TRANSCRIPTION_ROUTE: Route = {
   ],
   name: "audio_transcriptions",
   handler: async (context, request, response, info) => {
-    const caller = await authenticate(
-      request.headers,
-      context.keys,
-      context.runtime.config.masterKey,
-      info.startedMs,
-    );
+    const caller = await callerOf(context, request, info.startedMs);
     const parser = new MultipartParser(boundaryOf(request.headers["content-type"]));
     const upload: Upload = { fields: [] };
     let directCall: Promise<{ contentType: string; body: Buffer; deployment: Deployment }> | undefined;
@@ -227,11 +222,7 @@ async function routeTranscription(
   attempt: (deployment: Deployment) => Promise<{ contentType: string; body: Buffer }>,
 ) {
   const { router } = context.runtime;
-  const deployments = router.deploymentsOf(model);
-  authorizeModel(caller, model, deployments !== undefined);
-  if (!(deployments ?? []).some((deployment) => deployment.mode === "audio_transcription")) {
-    throw invalidRequest(`The model '${model}' does not transcribe audio.`, "model", "unsupported_operation");
-  }
+  servingDeployments(context, caller, model, ["audio_transcription"], "transcription");
   const reservation = await reserve(context.state, context.metrics, caller, 0, 0, Date.now());
   let chosen: Deployment | undefined;
   try {

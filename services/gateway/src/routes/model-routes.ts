@@ -2,7 +2,7 @@
 import type { z } from "zod";
 import type { ModelMode } from "../config/litellm-schema";
 import { readJsonObject } from "../http/body";
-import { authenticate } from "../pipeline/caller";
+import { callerOf } from "../pipeline/caller";
 import { handleModelCall, type Operation } from "../pipeline/model-call";
 import type { CacheControl } from "../pipeline/response-cache";
 import {
@@ -21,12 +21,7 @@ function modelRoute(
   modes: readonly ModelMode[],
 ): RouteHandler {
   return async (context, request, response, info) => {
-    const caller = await authenticate(
-      request.headers,
-      context.keys,
-      context.runtime.config.masterKey,
-      info.startedMs,
-    );
+    const caller = await callerOf(context, request, info.startedMs);
     const raw = await readJsonObject(request, context.runtime.config.maxRequestBytes);
     const { cache, ...body } = validate(schema, raw) as Record<string, unknown> & { cache?: CacheControl };
     await handleModelCall(context, response, caller, {

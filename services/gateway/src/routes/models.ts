@@ -1,5 +1,5 @@
 import { sendJson } from "../http/respond";
-import { authenticate, mayUse } from "../pipeline/caller";
+import { callerOf, mayUse } from "../pipeline/caller";
 import type { Route } from "./route";
 
 /** `GET /v1/models`: the model groups this caller's key may use, in OpenAI's list shape. */
@@ -8,12 +8,7 @@ export const MODELS_ROUTE: Route = {
   paths: ["/v1/models", "/models"],
   name: "models",
   handler: async (context, request, response, info) => {
-    const caller = await authenticate(
-      request.headers,
-      context.keys,
-      context.runtime.config.masterKey,
-      info.startedMs,
-    );
+    const caller = await callerOf(context, request, info.startedMs);
     const created = Math.floor(info.startedMs / 1000);
     const data = context.runtime.router
       .groupNames()
