@@ -132,7 +132,8 @@ const federationServerSchema = z.object({
   name: z.string().regex(NAME),
   url: z.url(),
   allowedTools: z.array(z.string()).min(1),
-  tokenEnv: secretRef.optional(),
+  /** A name in `federation.credentials`. */
+  credential: z.string().optional(),
 });
 
 export const configSchema = z
@@ -191,8 +192,10 @@ export const configSchema = z
       .object({
         healthIntervalMs: z.number().int().positive().default(30_000),
         servers: z.array(federationServerSchema).default([]),
-        /** Credentials servers registered at runtime may name; admins never send secrets. */
+        /** Credentials (name → environment variable) remote servers are reached with; admins name them, never send them. */
         credentials: z.record(z.string().regex(NAME), secretRef).default({}),
+        /** PostgreSQL holding registrations and approvals, shared by the replicas. Default: each replica's memory. */
+        stateDatabaseEnv: secretRef.optional(),
       })
       .default({ healthIntervalMs: 30_000, servers: [], credentials: {} }),
   })
@@ -204,6 +207,15 @@ export const configSchema = z
         message: `"none" is only allowed when server.host is a loopback address, not ${config.server.host}`,
       });
     }
+    config.federation.servers.forEach((server, index) => {
+      if (server.credential && !(server.credential in config.federation.credentials)) {
+        context.addIssue({
+          code: "custom",
+          path: ["federation", "servers", index, "credential"],
+          message: `no credential named ${server.credential} in federation.credentials`,
+        });
+      }
+    });
     if (config.knowledge.overlapTokens >= config.knowledge.chunkTokens) {
       context.addIssue({
         code: "custom",

@@ -52,7 +52,7 @@ export function secretNames(config: McpConfig): string[] {
   }
   for (const hook of Object.values(config.notifications.wecom)) add(hook.webhookEnv);
   add(config.promptDatabaseEnv);
-  for (const server of config.federation.servers) add(server.tokenEnv);
+  add(config.federation.stateDatabaseEnv);
   for (const name of Object.values(config.federation.credentials)) add(name);
   return [...names];
 }

@@ -6,6 +6,7 @@ import { type McpConfig, type Secrets, secret } from "./config";
 import { importOpenApi } from "./connectors/openapi-import";
 import { SsrfGuard } from "./connectors/ssrf-guard";
 import { federationAdminRoutes } from "./federation/admin-routes";
+import { PostgresFederationStore } from "./federation/federation-store";
 import { FederationRegistry } from "./federation/registry";
 import { connectRemote } from "./federation/remote-client";
 import { gatewayChatModel } from "./gateway/chat-model";
@@ -120,12 +121,20 @@ export async function createRuntime(
 
   const prompts = new PromptCatalog(config.prompts, optionalSecret(config.promptDatabaseEnv));
   await prompts.refresh();
-  const federation = new FederationRegistry((url, token) => connectRemote(url, guard, token));
+  const credentials = new Map(
+    Object.entries(config.federation.credentials).map(([name, env]) => [name, secret(secrets, env)]),
+  );
+  const federationDatabase = optionalSecret(config.federation.stateDatabaseEnv);
+  const federation = new FederationRegistry(
+    (url, credential) => connectRemote(url, guard, credential ? credentials.get(credential) : undefined),
+    federationDatabase ? new PostgresFederationStore(federationDatabase) : undefined,
+  );
   for (const server of config.federation.servers) {
     await federation
-      .register({ ...server, token: optionalSecret(server.tokenEnv) })
+      .register(server, { adoptExisting: true })
       .catch((error: Error) => log({ type: "federation", server: server.name, error: error.message }));
   }
+  await federation.checkHealth().catch((error: Error) => log({ type: "federation", error: error.message }));
   const timers = [
     setInterval(
       () => void prompts.refresh().catch((error: Error) => log({ type: "prompts", error: error.message })),
@@ -146,9 +155,7 @@ export async function createRuntime(
   const routes: Route[] = [
     federationAdminRoutes(federation, {
       adminScope: config.auth.mode === "oauth" ? config.auth.adminScope : "mcp:admin",
-      credentials: new Map(
-        Object.entries(config.federation.credentials).map(([name, env]) => [name, secret(secrets, env)]),
-      ),
+      credentials: new Set(credentials.keys()),
       audit,
     }),
   ];

@@ -32,6 +32,7 @@ describe("MCP server configuration", () => {
       "DINGTALK_OPS_WEBHOOK",
       "HELPDESK_MCP_TOKEN",
       "LLM_GATEWAY_API_KEY",
+      "MCP_STATE_DATABASE_URL",
       "MILVUS_TOKEN",
       "PROMPT_DATABASE_URL",
       "SALES_DATABASE_URL",

@@ -119,7 +119,7 @@ beforeAll(async () => {
     promptDatabaseEnv: "PROMPT_DATABASE_URL",
     federation: {
       servers: [
-        { name: "helpdesk", url: remote.mcpUrl, allowedTools: ["lookup_ticket"], tokenEnv: "HELPDESK_TOKEN" },
+        { name: "helpdesk", url: remote.mcpUrl, allowedTools: ["lookup_ticket"], credential: "helpdesk" },
       ],
       credentials: { helpdesk: "HELPDESK_TOKEN" },
       healthIntervalMs: 3_600_000,

@@ -22,7 +22,7 @@ const registration = z.strictObject({
  */
 export function federationAdminRoutes(
   registry: FederationRegistry,
-  options: { adminScope: string; credentials: ReadonlyMap<string, string>; audit: AuditSink },
+  options: { adminScope: string; credentials: ReadonlySet<string>; audit: AuditSink },
 ): Route {
   return async (request, response, authenticate) => {
     const path = new URL(request.url ?? "/", "http://localhost").pathname;
@@ -69,10 +69,7 @@ export function federationAdminRoutes(
         );
       }
       try {
-        await registry.register({
-          ...spec,
-          token: credential ? options.credentials.get(credential) : undefined,
-        });
+        await registry.register({ ...spec, credential });
       } catch (error) {
         throw new HttpError(422, "registration_failed", (error as Error).message);
       }
@@ -100,7 +97,7 @@ export function federationAdminRoutes(
         .safeParse(await readJsonBody(request, 10_000).catch(() => ({})));
       if (!body.success) throw new HttpError(400, "invalid_request", 'expected {"tools": [names]}');
       try {
-        return ok(response, 200, { approved: registry.approve(name, body.data.tools) });
+        return ok(response, 200, { approved: await registry.approve(name, body.data.tools) });
       } catch {
         throw notFound(name);
       }

@@ -2,6 +2,7 @@ import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { canonicalJson } from "../audit";
 import type { FederatedTool } from "../mcp/catalog";
+import { type FederationStore, MemoryFederationStore, type StoredServer } from "./federation-store";
 import type { RemoteConnection } from "./remote-client";
 import { toolDefinitionHash } from "./tool-pin";
 
@@ -11,128 +12,131 @@ export interface RemoteServerSpec {
   readonly url: string;
   /** Only these remote tools are ever exposed. */
   readonly allowedTools: readonly string[];
-  /** This server's credential for the remote, resolved from a secret. */
-  readonly token?: string;
+  /** Name of this server's credential for the remote (`federation.credentials`). */
+  readonly credential?: string;
 }
 
 export type ToolStatus = "approved" | "changed" | "missing";
 
-interface PinnedTool {
-  readonly pinnedHash: string;
-  /** The definition as approved, kept to show what changed. */
-  readonly pinnedDefinition: Tool;
-  currentHash?: string;
-  definition?: Tool;
-  status: ToolStatus;
-}
-
 interface RemoteServer {
-  readonly spec: RemoteServerSpec;
+  stored: StoredServer;
   connection?: RemoteConnection;
   healthy: boolean;
   lastError?: string;
   lastCheckedAt?: string;
-  readonly tools: Map<string, PinnedTool>;
+  /** What the remote lists now, by tool name (allowed tools only). */
+  current: Map<string, Tool>;
 }
 
-export type Connect = (url: string, token?: string) => Promise<RemoteConnection>;
+/** Opens a connection with the credential's secret (resolved by the caller, never an end user's token). */
+export type Connect = (url: string, credential?: string) => Promise<RemoteConnection>;
 
 /**
  * Remote MCP servers and their pinned tools. A tool's definition is hashed when the server is
  * registered (or re-approved); a later definition with another hash is hidden and refused until an
- * admin approves it (rug-pull defence). Unhealthy servers' tools are hidden.
+ * admin approves it (rug-pull defence). Unhealthy servers' tools are hidden. Registrations and
+ * approvals go through a `FederationStore`, so with PostgreSQL every replica converges on them.
  */
 export class FederationRegistry {
   private readonly servers = new Map<string, RemoteServer>();
 
-  constructor(private readonly connect: Connect) {}
+  constructor(
+    private readonly connect: Connect,
+    private readonly store: FederationStore = new MemoryFederationStore(),
+  ) {}
 
-  /** Connects, lists the allowed tools and pins their definitions as they are now. */
-  async register(spec: RemoteServerSpec): Promise<void> {
-    if (this.servers.has(spec.name))
+  /**
+   * Connects, lists the allowed tools and pins their definitions as they are now. A server the store
+   * already holds (registered by another replica, or in an earlier run) keeps its pins: adopted, not re-pinned.
+   */
+  async register(spec: RemoteServerSpec, options: { adoptExisting?: boolean } = {}): Promise<void> {
+    const existing = (await this.store.load()).find((server) => server.name === spec.name);
+    if (existing && !options.adoptExisting)
       throw new Error(`a remote server named ${spec.name} is already registered`);
-    const connection = await this.connect(spec.url, spec.token);
+    if (existing && sameSpec(existing, spec)) return this.adopt(existing);
+    // The operator changed a configured server (URL, allowed tools, credential): pin it afresh.
+    if (existing) await this.store.remove(spec.name);
+    const connection = await this.connect(spec.url, spec.credential);
     const listed = await connection.listTools().catch(async (error: Error) => {
       await connection.close();
       throw new Error(`cannot list tools of ${spec.url}: ${error.message}`);
     });
-    const server: RemoteServer = {
-      spec,
+    const allowed = listed.filter((tool) => spec.allowedTools.includes(tool.name));
+    const stored: StoredServer = {
+      ...spec,
+      pinned: Object.fromEntries(
+        allowed.map((tool) => [tool.name, { hash: toolDefinitionHash(tool), definition: tool }]),
+      ),
+    };
+    if (!(await this.store.add(stored))) {
+      await connection.close();
+      throw new Error(`a remote server named ${spec.name} is already registered`);
+    }
+    this.servers.set(spec.name, {
+      stored,
       connection,
       healthy: true,
       lastCheckedAt: new Date().toISOString(),
-      tools: new Map(),
-    };
-    for (const tool of listed.filter((item) => spec.allowedTools.includes(item.name))) {
-      const hash = toolDefinitionHash(tool);
-      server.tools.set(tool.name, {
-        pinnedHash: hash,
-        pinnedDefinition: tool,
-        currentHash: hash,
-        definition: tool,
-        status: "approved",
-      });
-    }
-    this.servers.set(spec.name, server);
+      current: new Map(allowed.map((tool) => [tool.name, tool])),
+    });
   }
 
   async remove(name: string): Promise<boolean> {
-    const server = this.servers.get(name);
-    if (!server) return false;
-    this.servers.delete(name);
-    await server.connection?.close().catch(() => {});
-    return true;
+    const removed = await this.store.remove(name);
+    return (await this.forget(name)) || removed;
   }
 
-  /** Re-lists every server's tools: marks servers unhealthy when that fails, tools changed when their hash moved. */
+  /** Takes in what other replicas registered, approved or removed, then re-lists every server's tools. */
   async checkHealth(): Promise<void> {
+    await this.sync();
     await Promise.all([...this.servers.values()].map((server) => this.check(server)));
   }
 
   async checkServer(name: string): Promise<boolean> {
+    await this.sync();
     const server = this.servers.get(name);
     if (!server) return false;
     await this.check(server);
     return true;
   }
 
-  /** Pins the current definitions of a server's changed tools (after a human reviewed the diff). */
-  approve(name: string, toolNames?: readonly string[]): string[] {
+  /** Pins the current definitions of a server's changed tools (after a human reviewed the changes). */
+  async approve(name: string, toolNames?: readonly string[]): Promise<string[]> {
     const server = this.servers.get(name);
     if (!server) throw new Error(`no remote server named ${name}`);
+    const pinned = { ...server.stored.pinned };
     const approved: string[] = [];
-    for (const [toolName, pinned] of server.tools) {
-      if (pinned.status !== "changed" || !pinned.currentHash) continue;
-      if (toolNames && !toolNames.includes(toolName)) continue;
-      server.tools.set(toolName, {
-        ...pinned,
-        pinnedHash: pinned.currentHash,
-        pinnedDefinition: pinned.definition ?? pinned.pinnedDefinition,
-        status: "approved",
-      });
+    for (const [toolName, tool] of server.current) {
+      if (this.statusOf(server, toolName) !== "changed" || (toolNames && !toolNames.includes(toolName)))
+        continue;
+      pinned[toolName] = { hash: toolDefinitionHash(tool), definition: tool };
       approved.push(toolName);
     }
+    await this.store.pin(name, pinned);
+    server.stored = { ...server.stored, pinned };
     return approved;
   }
 
   list() {
     return [...this.servers.values()].map((server) => ({
-      name: server.spec.name,
-      url: server.spec.url,
+      name: server.stored.name,
+      url: server.stored.url,
       healthy: server.healthy,
       lastCheckedAt: server.lastCheckedAt,
       lastError: server.lastError,
-      tools: [...server.tools].map(([name, pinned]) => ({
-        name: `${server.spec.name}.${name}`,
-        status: pinned.status,
-        pinnedHash: pinned.pinnedHash,
-        currentHash: pinned.currentHash,
-        description: pinned.definition?.description,
-        // What a reviewer compares before approving: the fields that differ, approved value and new value.
-        ...(pinned.status === "changed" && pinned.definition
-          ? { changes: definitionChanges(pinned.pinnedDefinition, pinned.definition) }
-          : {}),
-      })),
+      tools: Object.entries(server.stored.pinned).map(([name, pin]) => {
+        const current = server.current.get(name);
+        const status = this.statusOf(server, name);
+        return {
+          name: `${server.stored.name}.${name}`,
+          status,
+          pinnedHash: pin.hash,
+          currentHash: current ? toolDefinitionHash(current) : undefined,
+          description: (current ?? pin.definition).description,
+          // What a reviewer compares before approving: the fields that differ, approved value and new value.
+          ...(status === "changed" && current ? { changes: definitionChanges(pin.definition, current) } : {}),
+        };
+      }),
     }));
   }
 
@@ -141,63 +145,79 @@ export class FederationRegistry {
     const exposed: FederatedTool[] = [];
     for (const server of this.servers.values()) {
       if (!server.healthy || !server.connection) continue;
-      for (const [remoteName, pinned] of server.tools) {
-        if (pinned.status !== "approved" || !pinned.definition) continue;
-        exposed.push(this.expose(server, remoteName, pinned.definition));
+      for (const name of Object.keys(server.stored.pinned)) {
+        if (this.statusOf(server, name) === "approved") exposed.push(this.expose(server, name));
       }
     }
     return exposed;
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.servers.keys()].map((name) => this.remove(name)));
+    await Promise.all([...this.servers.keys()].map((name) => this.forget(name)));
   }
 
-  private expose(server: RemoteServer, remoteName: string, definition: Tool): FederatedTool {
-    const connection = server.connection as RemoteConnection;
+  private statusOf(server: RemoteServer, toolName: string): ToolStatus {
+    const current = server.current.get(toolName);
+    if (!current) return "missing";
+    return toolDefinitionHash(current) === server.stored.pinned[toolName]?.hash ? "approved" : "changed";
+  }
+
+  private expose(server: RemoteServer, remoteName: string): FederatedTool {
+    const definition = server.current.get(remoteName) as Tool;
     return {
-      name: `${server.spec.name}.${remoteName}`,
+      name: `${server.stored.name}.${remoteName}`,
       title: definition.title,
-      description: `[${server.spec.name}] ${definition.description ?? remoteName}`,
+      description: `[${server.stored.name}] ${definition.description ?? remoteName}`,
       inputSchema: zodFromJsonSchema(definition.inputSchema),
       annotations: { ...definition.annotations, openWorldHint: true },
       call: async (args) => {
         // The definition may have changed since the request started; refuse rather than call a tool nobody approved.
-        if (server.tools.get(remoteName)?.status !== "approved") {
+        if (this.statusOf(server, remoteName) !== "approved" || !server.connection) {
           return {
-            content: [
-              { type: "text", text: `${server.spec.name}.${remoteName} changed and awaits re-approval` },
-            ],
+            content: [{ type: "text", text: `${server.stored.name}.${remoteName} is not available` }],
             isError: true,
           };
         }
-        return connection.callTool(remoteName, args);
+        return server.connection.callTool(remoteName, args);
       },
     };
+  }
+
+  /** A server known to the store but not to this replica: its tools appear after its first check. */
+  private adopt(stored: StoredServer): void {
+    this.servers.set(stored.name, { stored, healthy: false, current: new Map() });
+  }
+
+  private async sync(): Promise<void> {
+    const stored = new Map((await this.store.load()).map((server) => [server.name, server]));
+    for (const [name, server] of stored) {
+      const known = this.servers.get(name);
+      if (!known) this.adopt(server);
+      else known.stored = server;
+    }
+    for (const name of this.servers.keys()) if (!stored.has(name)) await this.forget(name);
+  }
+
+  private async forget(name: string): Promise<boolean> {
+    const server = this.servers.get(name);
+    if (!server) return false;
+    this.servers.delete(name);
+    await server.connection?.close().catch(() => {});
+    return true;
   }
 
   private async check(server: RemoteServer): Promise<void> {
     server.lastCheckedAt = new Date().toISOString();
     try {
-      server.connection ??= await this.connect(server.spec.url, server.spec.token);
-      const listed = new Map((await server.connection.listTools()).map((tool) => [tool.name, tool]));
+      server.connection ??= await this.connect(server.stored.url, server.stored.credential);
+      const listed = await server.connection.listTools();
+      server.current = new Map(
+        listed
+          .filter((tool) => server.stored.allowedTools.includes(tool.name))
+          .map((tool) => [tool.name, tool]),
+      );
       server.healthy = true;
       server.lastError = undefined;
-      for (const [name, pinned] of server.tools) {
-        const tool = listed.get(name);
-        if (!tool) {
-          server.tools.set(name, {
-            ...pinned,
-            definition: undefined,
-            currentHash: undefined,
-            status: "missing",
-          });
-          continue;
-        }
-        const hash = toolDefinitionHash(tool);
-        const status: ToolStatus = hash === pinned.pinnedHash ? "approved" : "changed";
-        server.tools.set(name, { ...pinned, currentHash: hash, definition: tool, status });
-      }
     } catch (error) {
       server.healthy = false;
       server.lastError = (error as Error).message;
@@ -205,6 +225,14 @@ export class FederationRegistry {
       server.connection = undefined;
     }
   }
+}
+
+function sameSpec(stored: StoredServer, spec: RemoteServerSpec): boolean {
+  return (
+    stored.url === spec.url &&
+    stored.credential === spec.credential &&
+    canonicalJson([...stored.allowedTools].sort()) === canonicalJson([...spec.allowedTools].sort())
+  );
 }
 
 /** The top-level fields of a tool definition that differ, with the approved and the current value. */
