@@ -70,6 +70,8 @@ const knowledgeSchema = z.object({
   store: storeSchema.default({ kind: "pglite" }),
   embeddings: embeddingsSchema.default({ kind: "hashing", dimension: 256 }),
   rerank: z.object({ baseUrl: z.url(), model: z.string(), apiKeyEnv: secretRef.optional() }).optional(),
+  /** How often each replica reloads the keyword index from the store (other replicas' ingests). */
+  reloadIntervalMs: z.number().int().min(1000).default(60_000),
   chunkTokens: z.number().int().min(16).default(256),
   overlapTokens: z.number().int().min(0).default(32),
 });
@@ -156,6 +158,7 @@ export const configSchema = z
     knowledge: knowledgeSchema.default({
       store: { kind: "pglite" },
       embeddings: { kind: "hashing", dimension: 256 },
+      reloadIntervalMs: 60_000,
       chunkTokens: 256,
       overlapTokens: 32,
     }),

@@ -141,6 +141,10 @@ export async function createRuntime(
       PROMPT_REFRESH_MS,
     ),
     setInterval(() => void federation.checkHealth(), config.federation.healthIntervalMs),
+    setInterval(
+      () => void knowledge.reload().catch((error: Error) => log({ type: "knowledge", error: error.message })),
+      config.knowledge.reloadIntervalMs,
+    ),
   ];
   for (const timer of timers) timer.unref();
 

@@ -244,6 +244,27 @@ describe("Milvus store (REST v2, against a fake speaking its shapes)", () => {
     });
   });
 
+  it("lets a second replica find another's documents by keyword after its reload", async () => {
+    const embedder = new HashingEmbedder(8);
+    const shared = () =>
+      new MilvusVectorStore({
+        url: milvus.url,
+        collection: "replicas",
+        database: "default",
+        token: "root:Milvus",
+      });
+    const first = await KnowledgeBase.open(shared(), embedder, CHUNKING);
+    const second = await KnowledgeBase.open(shared(), embedder, CHUNKING);
+    await first.ingest({
+      source: "badge.md",
+      title: "Badges",
+      text: "# Badges\nLost badges are replaced at reception.",
+    });
+    expect(await second.search("reception", { limit: 1, mode: "keyword" })).toEqual([]);
+    await second.reload();
+    expect((await second.search("reception", { limit: 1, mode: "keyword" }))[0]?.source).toBe("badge.md");
+  });
+
   it("reports Milvus errors with their code and message", async () => {
     await expect(store("wrong").init(8)).rejects.toThrow(
       "Milvus /v2/vectordb/collections/has failed (HTTP 200, code 1800): user hasn't authenticated",

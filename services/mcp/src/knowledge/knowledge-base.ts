@@ -37,8 +37,8 @@ export interface IngestRequest {
 
 /** Ingest (chunk, embed, store, index) and hybrid search over one vector store. */
 export class KnowledgeBase {
-  private readonly keywords = new Bm25Index();
-  private readonly chunks = new Map<string, StoredChunk>();
+  private keywords = new Bm25Index();
+  private chunks = new Map<string, StoredChunk>();
 
   private constructor(
     private readonly store: VectorStore,
@@ -51,8 +51,20 @@ export class KnowledgeBase {
   static async open(store: VectorStore, embedder: Embedder, chunking: ChunkOptions, reranker?: Reranker) {
     await store.init(embedder.dimension);
     const base = new KnowledgeBase(store, embedder, chunking, reranker);
-    for (const chunk of await store.allChunks()) base.remember(chunk);
+    await base.reload();
     return base;
+  }
+
+  /**
+   * Rebuilds the keyword index and chunk cache from the store, picking up what other replicas
+   * ingested; the new index replaces the old one whole, so searches never see half of it.
+   */
+  async reload(): Promise<void> {
+    const chunks = await this.store.allChunks();
+    const keywords = new Bm25Index();
+    for (const chunk of chunks) keywords.add(chunk.id, keywordText(chunk));
+    this.chunks = new Map(chunks.map((chunk) => [chunk.id, chunk]));
+    this.keywords = keywords;
   }
 
   get canRerank(): boolean {
@@ -142,7 +154,7 @@ export class KnowledgeBase {
 
   private remember(chunk: StoredChunk): void {
     this.chunks.set(chunk.id, chunk);
-    this.keywords.add(chunk.id, `${chunk.title}\n${chunk.text}`);
+    this.keywords.add(chunk.id, keywordText(chunk));
   }
 
   private forget(documentId: string): void {
@@ -152,6 +164,10 @@ export class KnowledgeBase {
       this.keywords.remove(chunk.id);
     }
   }
+}
+
+function keywordText(chunk: StoredChunk): string {
+  return `${chunk.title}\n${chunk.text}`;
 }
 
 function toHit(chunk: StoredChunk, score: number): SearchHit {
