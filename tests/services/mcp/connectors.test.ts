@@ -152,6 +152,15 @@ describe("HTTP connector tools", () => {
     expect(JSON.parse(last?.body ?? "")).toEqual({ tier: "gold", seats: 12 });
   });
 
+  it("refuses path parameters that would step out of the declared path", async () => {
+    const tool = httpConnectorTool(connector(), loopbackGuard, "k");
+    const before = received.length;
+    await expect(tool.run({ customerId: "..", tier: "x" }, context)).rejects.toThrow(
+      'customerId must not be "." or ".."',
+    );
+    expect(received.length).toBe(before);
+  });
+
   it("reports an upstream error status as a tool error and does not follow redirects", async () => {
     const tool = httpConnectorTool(connector(), loopbackGuard, "k");
     await expect(tool.run({ customerId: "404", tier: "x" }, context)).rejects.toThrow(

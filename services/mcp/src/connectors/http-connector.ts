@@ -33,8 +33,11 @@ export async function callConnector(
   for (const [name, parameter] of Object.entries(connector.parameters)) {
     const value = args[name];
     if (value === undefined) continue;
-    if (parameter.in === "path") url = url.replaceAll(`{${name}}`, encodeURIComponent(String(value)));
-    else if (parameter.in === "query") query.append(name, String(value));
+    if (parameter.in === "path") {
+      // Encoding keeps "/" out, but a bare "." or ".." would still be resolved as a path step.
+      if (/^\.{1,2}$/.test(String(value))) throw new ConnectorFailed(`${name} must not be "." or ".."`);
+      url = url.replaceAll(`{${name}}`, encodeURIComponent(String(value)));
+    } else if (parameter.in === "query") query.append(name, String(value));
     else if (parameter.in === "header") headers[name.toLowerCase()] = String(value);
     else body[name] = value;
   }
