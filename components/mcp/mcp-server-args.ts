@@ -54,8 +54,9 @@ export interface McpServerArgs {
   /** HTTPRoute on the shared Gateway (TLS terminated at its HTTPS listener). No default. */
   readonly route: McpRouteArgs;
   /**
-   * Keycloak: the realm's issuer and JWKS URLs (tokens must carry `https://<hostname>/mcp` as audience,
-   * which the `clientId` client's audience mapper adds) and where its pods are. No default.
+   * Keycloak: the realm's issuer and JWKS URLs, the server's client (tokens must carry
+   * `https://<hostname>/mcp` or `clientId` as audience; the realm's audience mapper adds the client id;
+   * the client's roles count as scopes) and where its pods are. No default.
    */
   readonly keycloak: {
     readonly issuerUrl: pulumi.Input<string>;

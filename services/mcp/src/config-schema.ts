@@ -27,8 +27,8 @@ const authSchema = z.discriminatedUnion("mode", [
     mode: z.literal("oauth"),
     issuer: z.url(),
     jwksUrl: z.url(),
-    /** Default: `server.publicUrl`. */
-    audience: z.string().optional(),
+    /** Accepted token audiences (one must match). Default: `server.publicUrl` and `clientId` when set. */
+    audience: z.array(z.string().min(1)).min(1).optional(),
     /** The Keycloak client of this server; its client roles count as scopes. */
     clientId: z.string().optional(),
     /** Scope (or Keycloak role) that may use the admin API. */

@@ -197,7 +197,10 @@ export async function createRuntime(
 
 function authenticatorFor(config: McpConfig): Authenticate {
   if (config.auth.mode === "none") return loopbackOnlyAuthenticator();
-  const audience = config.auth.audience ?? config.server.publicUrl;
+  const audience = config.auth.audience ?? [
+    config.server.publicUrl,
+    ...(config.auth.clientId ? [config.auth.clientId] : []),
+  ];
   return oauthAuthenticator({
     issuer: config.auth.issuer,
     jwksUrl: config.auth.jwksUrl,

@@ -73,7 +73,7 @@ beforeAll(async () => {
   mcpUrl = `${app.url}/mcp`;
   const config = parseConfig({
     server: { host: "127.0.0.1", port: app.port, publicUrl: mcpUrl, allowedHosts: [`127.0.0.1:${app.port}`] },
-    auth: { mode: "oauth", issuer: keycloak.issuer, jwksUrl: keycloak.jwksUrl },
+    auth: { mode: "oauth", issuer: keycloak.issuer, jwksUrl: keycloak.jwksUrl, clientId: "mcp-server" },
     rateLimit: { requestsPerMinute: 6000, burst: 1000 },
     gateway: { baseUrl: `${gateway.url}/v1`, chatModel: "qwen2.5-7b-instruct", apiKeyEnv: "GATEWAY_KEY" },
     knowledge: {
@@ -333,6 +333,28 @@ describe("the configured server, end to end with the SDK client", () => {
       text: "v2: Summarise incident INC-7 for the board.",
     });
     await mcp.close();
+  });
+
+  it("accepts tokens the platform realm issues: audience = the client id, realm roles in `roles`", async () => {
+    const realmToken = await keycloak.token({
+      aud: ["mcp-server", "account"],
+      roles: ["mcp:sql.read"],
+      sub: "realm-user",
+    });
+    const mcp = await connectClient(mcpUrl, realmToken);
+    expect((await mcp.listTools()).tools.map((tool) => tool.name)).toEqual(["sql_query"]);
+    await mcp.close();
+    const otherClient = await keycloak.token({ aud: "grafana", scope: ALL_SCOPES });
+    const refused = await fetch(mcpUrl, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${otherClient}`,
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+      },
+      body: "{}",
+    });
+    expect(refused.status).toBe(401);
   });
 
   it("records an audit line for each call without arguments or tokens", () => {

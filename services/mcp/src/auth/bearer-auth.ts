@@ -8,8 +8,8 @@ export type Authenticate = (request: IncomingMessage) => Promise<Caller>;
 export interface OAuthSettings {
   readonly issuer: string;
   readonly jwksUrl: string;
-  /** The audience tokens must carry: this server's resource identifier. */
-  readonly audience: string;
+  /** Audiences of which a token must carry at least one: this server's resource URL, its Keycloak client id. */
+  readonly audience: string | readonly string[];
   /** Where clients find the protected-resource metadata (named in every 401). */
   readonly resourceMetadataUrl: string;
   /** Keycloak client whose client roles count as scopes (`resource_access.<clientId>.roles`). */
@@ -33,7 +33,8 @@ export function scopesOf(payload: JWTPayload, clientId?: string): Set<string> {
   const scopes = new Set(typeof payload.scope === "string" ? payload.scope.split(" ").filter(Boolean) : []);
   const realm = payload.realm_access as { roles?: unknown } | undefined;
   const clients = (payload.resource_access ?? {}) as Record<string, { roles?: unknown } | undefined>;
-  for (const roles of [realm?.roles, clientId ? clients[clientId]?.roles : undefined]) {
+  // `roles`: the flat realm-role claim the platform realm's mapper writes.
+  for (const roles of [payload.roles, realm?.roles, clientId ? clients[clientId]?.roles : undefined]) {
     if (Array.isArray(roles)) for (const role of roles) if (typeof role === "string") scopes.add(role);
   }
   return scopes;
@@ -62,7 +63,7 @@ export function oauthAuthenticator(settings: OAuthSettings): Authenticate {
     try {
       const { payload } = await jwtVerify(match[1], keys, {
         issuer: settings.issuer,
-        audience: settings.audience,
+        audience: [...(typeof settings.audience === "string" ? [settings.audience] : settings.audience)],
         requiredClaims: ["sub", "exp"],
       });
       return { id: payload.sub as string, scopes: scopesOf(payload, settings.clientId), unrestricted: false };
