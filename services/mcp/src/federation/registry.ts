@@ -1,10 +1,9 @@
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
-import { z } from "zod";
 import { canonicalJson } from "../audit";
 import type { FederatedTool } from "../mcp/catalog";
 import { type FederationStore, MemoryFederationStore, type StoredServer } from "./federation-store";
 import type { RemoteConnection } from "./remote-client";
-import { toolDefinitionHash } from "./tool-pin";
+import { definitionChanges, toolDefinitionHash, zodFromJsonSchema } from "./tool-pin";
 
 export interface RemoteServerSpec {
   /** Namespace of its tools here: `name.tool`. */
@@ -233,26 +232,4 @@ function sameSpec(stored: StoredServer, spec: RemoteServerSpec): boolean {
     stored.credential === spec.credential &&
     canonicalJson([...stored.allowedTools].sort()) === canonicalJson([...spec.allowedTools].sort())
   );
-}
-
-/** The top-level fields of a tool definition that differ, with the approved and the current value. */
-function definitionChanges(
-  approved: Tool,
-  current: Tool,
-): Record<string, { approved: unknown; current: unknown }> {
-  const changes: Record<string, { approved: unknown; current: unknown }> = {};
-  for (const field of ["title", "description", "inputSchema", "outputSchema", "annotations"] as const) {
-    if (canonicalJson(approved[field]) !== canonicalJson(current[field]))
-      changes[field] = { approved: approved[field], current: current[field] };
-  }
-  return changes;
-}
-
-/** The remote's JSON Schema as zod, so arguments are validated here before they leave; permissive if it cannot be converted. */
-function zodFromJsonSchema(schema: Tool["inputSchema"]): z.ZodType {
-  try {
-    return z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
-  } catch {
-    return z.looseObject({});
-  }
 }
