@@ -7,7 +7,7 @@
  *     [--warmup-seconds 2] [--soak-seconds 300]
  */
 import { readFileSync } from "node:fs";
-import { cpus, release, totalmem } from "node:os";
+import { cpus, loadavg, release, totalmem } from "node:os";
 import { resolve } from "node:path";
 import { type BenchOptions, CONCURRENCY_LEVELS, parseBenchOptions } from "./bench-options";
 import { type BenchSystems, type SystemUnderTest, startSystems } from "./bench-systems";
@@ -129,7 +129,9 @@ function soak(
 function describeMachine(): string {
   const processors = cpus();
   const memory = Math.round(totalmem() / 2 ** 30);
-  return `${processors.length} cores (${processors[0]?.model.trim() ?? "unknown CPU"}), ${memory} GB RAM, Linux ${release()}, Node ${process.version}`;
+  // Other work on the machine skews every figure; say how busy it was.
+  const load = loadavg()[0]?.toFixed(1);
+  return `${processors.length} cores (${processors[0]?.model.trim() ?? "unknown CPU"}), ${memory} GB RAM, Linux ${release()}, Node ${process.version}, load average ${load} at start`;
 }
 
 async function main(): Promise<void> {
@@ -138,6 +140,7 @@ async function main(): Promise<void> {
   const portkeyVersion = JSON.parse(
     readFileSync(resolve(REPOSITORY_ROOT, "node_modules/@portkey-ai/gateway/package.json"), "utf8"),
   ).version as string;
+  const machine = describeMachine();
   progress("starting redis-server, fake upstream, both gateways and Portkey on 127.0.0.1");
   const systems = await startSystems();
   let results: BenchResults;
@@ -147,7 +150,7 @@ async function main(): Promise<void> {
     const streaming = await measureStreaming(systems, options);
     results = {
       date: new Date().toISOString().slice(0, 16).replace("T", " ").concat(" UTC"),
-      machine: describeMachine(),
+      machine,
       command: `npm run bench:gateway${argv.length > 0 ? ` -- ${argv.join(" ")}` : ""}`,
       portkeyVersion,
       durationSeconds: options.durationSeconds,
