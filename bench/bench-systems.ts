@@ -134,7 +134,7 @@ export async function startSystems(): Promise<BenchSystems> {
       return path;
     };
     const masterKey = `sk-bench-${randomBytes(16).toString("hex")}`;
-    const [gateway, gatewayRedis, portkey] = await Promise.all([
+    const started = await Promise.allSettled([
       startChild("gateway (memory)", compiled.script("gateway-process"), {
         env: environment(),
         // Only so the heap diagnostic can force a full GC; it changes nothing else.
@@ -149,7 +149,11 @@ export async function startSystems(): Promise<BenchSystems> {
       }),
       startChild("portkey", compiled.script("portkey-process"), { env: environment() }),
     ]);
-    children.push(gateway, gatewayRedis, portkey);
+    // Those that did start must be stopped even if another failed.
+    for (const result of started) if (result.status === "fulfilled") children.push(result.value);
+    const failed = started.find((result) => result.status === "rejected");
+    if (failed) throw failed.reason;
+    const [gateway, gatewayRedis, portkey] = children.slice(1) as [RunningChild, RunningChild, RunningChild];
     const virtualKey = await createVirtualKey(gatewayRedis.url, masterKey);
     const make = (
       id: SystemId,
