@@ -53,15 +53,27 @@ const matches = (record: SpendRecord, filter: Omit<SpendFilter, "limit">) =>
   (!filter.start || record.createdAt >= filter.start) &&
   (!filter.end || record.createdAt < filter.end);
 
-/** Spend in memory, capped so a long-running single replica does not grow without bound. */
+/**
+ * Spend in memory, capped so a long-running single replica does not grow without bound: a ring
+ * buffer, so recording stays constant-time once it is full.
+ */
 export class MemorySpendLog implements SpendLog {
-  private readonly records: SpendRecord[] = [];
+  private readonly ring: SpendRecord[] = [];
+  private next = 0;
 
   constructor(private readonly capacity = 100_000) {}
 
   record(record: SpendRecord): void {
-    this.records.push(record);
-    if (this.records.length > this.capacity) this.records.splice(0, this.records.length - this.capacity);
+    if (this.ring.length < this.capacity) this.ring.push(record);
+    else this.ring[this.next] = record;
+    this.next = (this.next + 1) % this.capacity;
+  }
+
+  /** Oldest first. */
+  private get records(): SpendRecord[] {
+    return this.ring.length < this.capacity
+      ? this.ring
+      : [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)];
   }
 
   async flush(): Promise<void> {}
