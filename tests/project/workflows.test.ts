@@ -66,12 +66,30 @@ describe("workflow files", () => {
     expect(upload).toMatchObject({ if: "always()", with: { path: "drift-report/" } });
   });
 
+  it("deploy pins the gateway image this run built, by digest, before pulumi up", () => {
+    const deploy = workflow("deploy.yml");
+    expect(deploy.jobs.images.uses).toBe("./.github/workflows/images.yml");
+    expect(deploy.jobs.up.needs).toBe("images");
+    const order = steps("deploy.yml", "up");
+    const pin = order.findIndex((step) => /config set .*--path ai-platform:gateway\.image/.test(step.run ?? ""));
+    const up = order.findIndex((step) => step.with?.command === "up");
+    expect(pin).toBeGreaterThan(-1);
+    expect(pin).toBeLessThan(up);
+    expect(order[pin]?.env.GATEWAY_IMAGE).toContain("needs.images.outputs.digests");
+  });
+
   it("scan every service image before pushing it", () => {
     const build = steps("images.yml", "build");
     const order = build.map((step) => step.name ?? step.uses);
     expect(order.indexOf("Scan (fails on fixable critical or high vulnerabilities)")).toBeLessThan(
       order.indexOf("Push"),
     );
-    expect(workflow("images.yml").jobs.build.strategy.matrix.service).toEqual(["gateway", "mcp", "agent"]);
+    // Every service with a Dockerfile is built, and nothing else (a missing Dockerfile fails the job).
+    const withDockerfile = readdirSync("services").filter((name) =>
+      existsSync(`services/${name}/Dockerfile`),
+    );
+    expect([...workflow("images.yml").jobs.build.strategy.matrix.service].sort()).toEqual(
+      withDockerfile.sort(),
+    );
   });
 });
