@@ -71,7 +71,9 @@ describe("workflow files", () => {
     expect(deploy.jobs.images.uses).toBe("./.github/workflows/images.yml");
     expect(deploy.jobs.up.needs).toBe("images");
     const order = steps("deploy.yml", "up");
-    const pin = order.findIndex((step) => /config set .*--path ai-platform:gateway\.image/.test(step.run ?? ""));
+    const pin = order.findIndex((step) =>
+      /config set .*--path ai-platform:gateway\.image/.test(step.run ?? ""),
+    );
     const up = order.findIndex((step) => step.with?.command === "up");
     expect(pin).toBeGreaterThan(-1);
     expect(pin).toBeLessThan(up);
