@@ -2,10 +2,11 @@ import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { prometheusMonitor } from "../common/monitoring";
+import { declareScaledService } from "../common/scaled-service";
+import { serviceRoute } from "../ingress/service-route";
 import { configChecksum, renderGatewayConfig } from "./gateway-config";
 import { declareGatewayNetwork, inClusterTarget } from "./gateway-network";
 import { gatewayPodTemplate } from "./gateway-pod";
-import { gatewayRoute } from "./gateway-route";
 import {
   configSettings,
   GATEWAY_DEFAULTS,
@@ -95,53 +96,22 @@ export class LlmGateway extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [configMap, masterKeySecret] },
     );
-    const service = new kubernetes.core.v1.Service(
+    const service = declareScaledService(
       name,
       {
-        metadata: { name, namespace, labels: pods },
-        spec: {
-          selector: pods,
-          ports: [{ name: "http", port: GATEWAY_PORT, targetPort: "http", protocol: "TCP" }],
-        },
+        namespace,
+        podLabels: pods,
+        port: GATEWAY_PORT,
+        replicas,
+        targetCpuUtilization: args.targetCpuUtilization ?? GATEWAY_DEFAULTS.targetCpuUtilization,
+        highAvailability: args.highAvailability ?? false,
       },
+      deployment,
       { parent: this },
     );
-    new kubernetes.autoscaling.v2.HorizontalPodAutoscaler(
+    serviceRoute(
       name,
-      {
-        metadata: { name, namespace, labels: pods },
-        spec: {
-          scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
-          minReplicas: replicas.min,
-          maxReplicas: replicas.max,
-          metrics: [
-            {
-              type: "Resource",
-              resource: {
-                name: "cpu",
-                target: {
-                  type: "Utilization",
-                  averageUtilization: args.targetCpuUtilization ?? GATEWAY_DEFAULTS.targetCpuUtilization,
-                },
-              },
-            },
-          ],
-        },
-      },
-      { parent: this, dependsOn: [deployment] },
-    );
-    if (args.highAvailability)
-      new kubernetes.policy.v1.PodDisruptionBudget(
-        name,
-        {
-          metadata: { name, namespace, labels: pods },
-          spec: { maxUnavailable: 1, selector: { matchLabels: pods } },
-        },
-        { parent: this },
-      );
-    gatewayRoute(
-      name,
-      { namespace, ...args.route, serviceName: name, port: GATEWAY_PORT },
+      { namespace, ...args.route, serviceName: name, port: GATEWAY_PORT, internalPaths: ["/metrics"] },
       { parent: this, dependsOn: [service] },
     );
     prometheusMonitor(

@@ -4,6 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { ConfigError, parseConfig } from "../../services/mcp/src/config";
 import { prometheusMonitor } from "../common/monitoring";
+import { declareScaledService } from "../common/scaled-service";
+import { serviceRoute } from "../ingress/service-route";
 import { declareMcpNetwork } from "./mcp-network";
 import { mcpPodTemplate } from "./mcp-pod";
 import {
@@ -100,83 +102,24 @@ export class McpServer extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [configMap, ...vaultSecrets] },
     );
-    const service = new kubernetes.core.v1.Service(
+    const service = declareScaledService(
       name,
       {
-        metadata: { name, namespace, labels: pods },
-        spec: {
-          selector: pods,
-          ports: [{ name: "http", port: MCP_PORT, targetPort: "http", protocol: "TCP" }],
-        },
+        namespace,
+        podLabels: pods,
+        port: MCP_PORT,
+        replicas,
+        targetCpuUtilization: args.targetCpuUtilization ?? MCP_DEFAULTS.targetCpuUtilization,
+        highAvailability: args.highAvailability ?? false,
       },
+      deployment,
       child,
     );
-    new kubernetes.autoscaling.v2.HorizontalPodAutoscaler(
+    // Metrics and the federation admin API stay inside the cluster. Tool calls (summaries, federated
+    // tools) can take minutes; the server bounds each upstream call.
+    serviceRoute(
       name,
-      {
-        metadata: { name, namespace, labels: pods },
-        spec: {
-          scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
-          minReplicas: replicas.min,
-          maxReplicas: replicas.max,
-          metrics: [
-            {
-              type: "Resource",
-              resource: {
-                name: "cpu",
-                target: {
-                  type: "Utilization",
-                  averageUtilization: args.targetCpuUtilization ?? MCP_DEFAULTS.targetCpuUtilization,
-                },
-              },
-            },
-          ],
-        },
-      },
-      { parent: this, dependsOn: [deployment] },
-    );
-    if (args.highAvailability) {
-      new kubernetes.policy.v1.PodDisruptionBudget(
-        name,
-        {
-          metadata: { name, namespace, labels: pods },
-          spec: { maxUnavailable: 1, selector: { matchLabels: pods } },
-        },
-        child,
-      );
-    }
-    new kubernetes.apiextensions.CustomResource(
-      `${name}-route`,
-      {
-        apiVersion: "gateway.networking.k8s.io/v1",
-        kind: "HTTPRoute",
-        metadata: { name, namespace },
-        spec: {
-          parentRefs: [
-            {
-              name: args.route.gatewayName,
-              namespace: args.route.gatewayNamespace,
-              sectionName: args.route.listenerName,
-            },
-          ],
-          hostnames: [args.route.hostname],
-          rules: [
-            // Metrics and the federation admin API stay inside the cluster: a rule without a backend is answered by the Gateway.
-            {
-              matches: [
-                { path: { type: "PathPrefix", value: "/metrics" } },
-                { path: { type: "PathPrefix", value: "/admin" } },
-              ],
-            },
-            {
-              matches: [{ path: { type: "PathPrefix", value: "/" } }],
-              backendRefs: [{ name, port: MCP_PORT }],
-              // Tool calls (summaries, federated tools) can take minutes; the server bounds each upstream call.
-              timeouts: { request: "0s" },
-            },
-          ],
-        },
-      },
+      { namespace, ...args.route, serviceName: name, port: MCP_PORT, internalPaths: ["/metrics", "/admin"] },
       { parent: this, dependsOn: [service] },
     );
     prometheusMonitor(

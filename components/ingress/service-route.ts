@@ -1,26 +1,26 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 
-export interface GatewayRouteSpec {
+export interface ServiceRouteSpec {
   readonly namespace: string;
   readonly hostname: string;
   readonly gatewayName: string;
   readonly gatewayNamespace: string;
+  /** The shared Gateway's HTTPS listener for `hostname`. */
   readonly listenerName: string;
   readonly serviceName: string;
   readonly port: number;
+  /** Paths served on the same port for the cluster only (metrics, admin APIs). Default none. */
+  readonly internalPaths?: readonly string[];
 }
 
-/** Paths the gateway serves on its port for the cluster only (Prometheus scrapes them in-cluster). */
-export const INTERNAL_PATHS = ["/metrics"];
-
 /**
- * The public route to the gateway on the shared Gateway's HTTPS listener. Internal paths get a rule
- * without a backend, which the Gateway answers itself with an error (Gateway API: a rule with no valid
- * backend never forwards). No route-level deadline: Envoy's default (15 s) would cut long streams;
- * the gateway bounds every upstream call itself.
+ * The public route to one of the platform's own services on the shared Gateway's HTTPS listener.
+ * Internal paths share one rule without a backend, which the Gateway answers itself with an error
+ * (Gateway API: a rule with no valid backend never forwards). No route-level deadline: Envoy's
+ * default (15 s) would cut long streams and tool calls; the services bound their upstream calls.
  */
-export function gatewayRoute(name: string, spec: GatewayRouteSpec, opts: pulumi.CustomResourceOptions) {
+export function serviceRoute(name: string, spec: ServiceRouteSpec, opts: pulumi.CustomResourceOptions) {
   return new kubernetes.apiextensions.CustomResource(
     `${name}-route`,
     {
@@ -33,7 +33,9 @@ export function gatewayRoute(name: string, spec: GatewayRouteSpec, opts: pulumi.
         ],
         hostnames: [spec.hostname],
         rules: [
-          ...INTERNAL_PATHS.map((path) => ({ matches: [{ path: { type: "PathPrefix", value: path } }] })),
+          ...(spec.internalPaths?.length
+            ? [{ matches: spec.internalPaths.map((path) => ({ path: { type: "PathPrefix", value: path } })) }]
+            : []),
           {
             matches: [{ path: { type: "PathPrefix", value: "/" } }],
             backendRefs: [{ name: spec.serviceName, port: spec.port }],
