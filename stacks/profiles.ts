@@ -142,6 +142,23 @@ const MINIO_IMAGES = {
   minioClientImage: "quay.io/minio/mc:RELEASE.2025-08-13T08-35-41Z",
 };
 
+/** Ingress, identity and secrets with one replica each: dev and local are not highly available. */
+const SINGLE_REPLICA_CONTROL_PLANE = {
+  ingress: {
+    gatewayClassName: "envoy-gateway",
+    installEnvoyGateway: true,
+    controllerReplicas: 1,
+    certManagerReplicas: 1,
+  },
+  identity: { keycloakReplicas: 1 },
+  secrets: {
+    vaultMode: "standalone",
+    vaultStorageGi: 5,
+    vaultAuditStorageGi: 5,
+    externalSecretsReplicas: 1,
+  },
+};
+
 /** Settings that depend on the environment only. */
 const ENVIRONMENT_DEFAULTS: Record<Environment, Defaults> = {
   dev: {
@@ -149,19 +166,7 @@ const ENVIRONMENT_DEFAULTS: Record<Environment, Defaults> = {
     gateway: { enabled: false, replicas: { min: 1, max: 2 }, cloudModels: [] },
     platform: {
       tls: { issuer: "letsencrypt" },
-      ingress: {
-        gatewayClassName: "envoy-gateway",
-        installEnvoyGateway: true,
-        controllerReplicas: 1,
-        certManagerReplicas: 1,
-      },
-      identity: { keycloakReplicas: 1 },
-      secrets: {
-        vaultMode: "standalone",
-        vaultStorageGi: 5,
-        vaultAuditStorageGi: 5,
-        externalSecretsReplicas: 1,
-      },
+      ...SINGLE_REPLICA_CONTROL_PLANE,
       observability: {
         prometheusRetention: "3d",
         prometheusStorageGi: 20,
@@ -213,19 +218,7 @@ const ENVIRONMENT_DEFAULTS: Record<Environment, Defaults> = {
       // *.localhost resolves to the loopback address, so a port-forwarded Gateway answers locally.
       domain: "ai.localhost",
       tls: { issuer: "self-signed" },
-      ingress: {
-        gatewayClassName: "envoy-gateway",
-        installEnvoyGateway: true,
-        controllerReplicas: 1,
-        certManagerReplicas: 1,
-      },
-      identity: { keycloakReplicas: 1 },
-      secrets: {
-        vaultMode: "standalone",
-        vaultStorageGi: 5,
-        vaultAuditStorageGi: 5,
-        externalSecretsReplicas: 1,
-      },
+      ...SINGLE_REPLICA_CONTROL_PLANE,
       observability: {
         prometheusRetention: "1d",
         prometheusStorageGi: 5,
