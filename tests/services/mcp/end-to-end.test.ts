@@ -165,7 +165,7 @@ describe("the configured server, end to end with the SDK client", () => {
       "sql_query",
     ]);
     for (const tool of tools) {
-      expect(tool.description, tool.name).toBeTruthy();
+      expect(tool.description?.length ?? 0, tool.name).toBeGreaterThan(20);
       expect(tool.annotations, tool.name).toBeDefined();
     }
     expect(tools.find((tool) => tool.name === "knowledge_search")?.annotations?.readOnlyHint).toBe(true);
