@@ -247,3 +247,22 @@ describe("circuit breaker shared across replicas through Redis", () => {
     expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(20);
   });
 });
+
+describe("per-deployment caps", () => {
+  it("sends a deployment no more requests a minute than its rpm, then uses the other one", async () => {
+    const gateway = await start({
+      model_list: [
+        deployment("chat", upstreams[a]!.baseUrl, { params: { weight: 1e9, rpm: 2 } }),
+        deployment("chat", upstreams[b]!.baseUrl, { params: { weight: 1e-9 } }),
+      ],
+    });
+    const answers = [];
+    // Counting happens after each answer, so the requests go one by one.
+    for (let i = 0; i < 4; i++) {
+      answers.push((await ask(gateway)).choices[0]?.message.content);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(upstreams[a]!.requests).toHaveLength(2);
+    expect(answers.slice(2)).toEqual([upstreams[b]!.reply, upstreams[b]!.reply]);
+  });
+});

@@ -71,7 +71,7 @@ function finish(
       : 0;
   if (reservation)
     context.background(settle(context.state, reservation, prompt + completion, costUsd), "settle");
-  if (outcome.deployment && !outcome.cacheHit) {
+  if (outcome.deployment && !outcome.cacheHit && context.runtime.router.tracksUsage(outcome.deployment)) {
     context.background(
       context.state.countDeployment(outcome.deployment.id, prompt + completion, Date.now()),
       "count deployment",

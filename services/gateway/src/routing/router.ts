@@ -45,6 +45,15 @@ export class Router {
     }
   }
 
+  /** Per-minute usage is counted in the shared store only where caps or the strategy read it. */
+  tracksUsage(deployment: Deployment): boolean {
+    return (
+      this.settings.strategy.startsWith("usage-based") ||
+      deployment.rpm !== undefined ||
+      deployment.tpm !== undefined
+    );
+  }
+
   groupNames(): string[] {
     return [...this.groups.keys()];
   }
@@ -71,10 +80,7 @@ export class Router {
     const fresh = group.filter((deployment) => !tried.has(deployment.id));
     const healthy = await this.healthy(fresh.length > 0 ? fresh : group, now);
     if (healthy.length === 0) return undefined;
-    const needsUsage =
-      this.settings.strategy.startsWith("usage-based") ||
-      healthy.some((d) => d.rpm !== undefined || d.tpm !== undefined);
-    const usage = needsUsage
+    const usage = healthy.some((deployment) => this.tracksUsage(deployment))
       ? await this.state.deploymentUsage(
           healthy.map((deployment) => deployment.id),
           now,
