@@ -88,6 +88,16 @@ export function gatewayConfigProblems(
     problems.push("cache.ttlSeconds: must be a positive whole number");
   if (!positiveInteger(input.requestTimeoutSeconds))
     problems.push("requestTimeoutSeconds: must be a positive whole number");
+  const aliases = new Set<string>();
+  for (const [index, serviceKey] of input.serviceKeys.entries()) {
+    const at = `serviceKeys[${index}]`;
+    if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(serviceKey.alias))
+      problems.push(`${at}.alias: "${serviceKey.alias}" must be lowercase letters, digits and '-'`);
+    if (aliases.has(serviceKey.alias)) problems.push(`${at}.alias: "${serviceKey.alias}" is used twice`);
+    aliases.add(serviceKey.alias);
+    for (const model of serviceKey.models ?? [])
+      if (!modes.has(model)) problems.push(`${at}.models: "${model}" is not a model of this gateway`);
+  }
   if (input.adminJwt) {
     for (const field of ["issuer", "jwksUrl"] as const)
       if (!/^https?:\/\/\S+$/.test(input.adminJwt[field])) problems.push(`adminJwt.${field}: must be a URL`);

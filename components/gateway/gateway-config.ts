@@ -84,6 +84,20 @@ export interface AdminJwt {
   readonly role: string;
 }
 
+/** A key the gateway accepts for one of the platform's own services (MCP server, agent service). */
+export interface ServiceKey {
+  /** Names the service in limits and spend, e.g. `"mcp-server"`: lowercase letters, digits, `-`. No default. */
+  readonly alias: string;
+  /** Secret (in the gateway's namespace) and key holding the key, at least 20 characters. No default. */
+  readonly secret: { readonly name: string; readonly key: string };
+  /** Model groups it may use. Default: every model. */
+  readonly models?: readonly string[];
+}
+
+/** The variable carrying a service key into the gateway's pod, e.g. `GATEWAY_SERVICE_KEY_MCP_SERVER`. */
+export const serviceKeyEnv = (alias: string) =>
+  `GATEWAY_SERVICE_KEY_${alias.toUpperCase().replace(/-/g, "_")}`;
+
 export interface GatewayConfigInput {
   readonly endpoints: readonly ResolvedModelEndpoint[];
   readonly cloudModels: readonly CloudModel[];
@@ -95,6 +109,7 @@ export interface GatewayConfigInput {
   readonly cache: { readonly enabled: boolean; readonly ttlSeconds: number };
   /** Upper bound of one upstream call, seconds. */
   readonly requestTimeoutSeconds: number;
+  readonly serviceKeys: readonly ServiceKey[];
 }
 
 export const ROUTING_DEFAULTS = {
@@ -204,6 +219,15 @@ export function gatewayConfig(input: GatewayConfigInput) {
       master_key: environ(GATEWAY_ENV.masterKey),
       database_url: environ(GATEWAY_ENV.databaseUrl),
       max_request_size_mb: input.maxRequestSizeMb,
+      ...(input.serviceKeys.length > 0
+        ? {
+            service_keys: input.serviceKeys.map((serviceKey) => ({
+              alias: serviceKey.alias,
+              key: environ(serviceKeyEnv(serviceKey.alias)),
+              ...(serviceKey.models ? { models: [...serviceKey.models] } : {}),
+            })),
+          }
+        : {}),
       ...(input.adminJwt
         ? {
             admin_jwt: {

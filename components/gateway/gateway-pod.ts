@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { RESTRICTED_READ_ONLY_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from "../common/security-context";
 import { zoneSpread } from "../common/topology";
-import { GATEWAY_ENV, providerKeyEnv } from "./gateway-config";
+import { GATEWAY_ENV, providerKeyEnv, serviceKeyEnv } from "./gateway-config";
 import {
   CONFIG_PATH,
   GATEWAY_DEFAULTS,
@@ -31,6 +31,9 @@ export function gatewayEnv(args: LlmGatewayArgs, masterKeySecretName: string) {
     fromSecret(GATEWAY_ENV.masterKey, masterKeySecretName, "master-key"),
     ...Object.entries(providerKeyEnv(args.cloudModels ?? [])).map(([variable, secret]) =>
       fromSecret(variable, secret.name, secret.key),
+    ),
+    ...(args.serviceKeys ?? []).map((serviceKey) =>
+      fromSecret(serviceKeyEnv(serviceKey.alias), serviceKey.secret.name, serviceKey.secret.key),
     ),
   ];
 }

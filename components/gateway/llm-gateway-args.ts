@@ -1,6 +1,12 @@
 import { unpinnedReason } from "../common/images";
 import { HTTP_LISTENER } from "../ingress/hostnames";
-import type { AdminJwt, CloudModel, GatewayModelEndpoint, RoutingSettings } from "./gateway-config";
+import type {
+  AdminJwt,
+  CloudModel,
+  GatewayModelEndpoint,
+  RoutingSettings,
+  ServiceKey,
+} from "./gateway-config";
 import { gatewayConfigProblems } from "./gateway-config-checks";
 import { type EgressAllow, inClusterTarget, type ServerPeer } from "./gateway-network";
 
@@ -59,6 +65,8 @@ export interface LlmGatewayArgs {
   readonly cache?: { readonly enabled: boolean; readonly ttlSeconds: number };
   /** Upper bound of one upstream call in seconds. Default `600`. */
   readonly requestTimeoutSeconds?: number;
+  /** Keys of the platform's own services, accepted like virtual keys. Default `[]`. */
+  readonly serviceKeys?: readonly ServiceKey[];
 }
 
 export const GATEWAY_PORT = 4000;
@@ -116,5 +124,6 @@ export function configSettings(args: LlmGatewayArgs) {
     maxRequestSizeMb: args.maxRequestSizeMb ?? GATEWAY_DEFAULTS.maxRequestSizeMb,
     cache: args.cache ?? GATEWAY_DEFAULTS.cache,
     requestTimeoutSeconds: args.requestTimeoutSeconds ?? GATEWAY_DEFAULTS.requestTimeoutSeconds,
+    serviceKeys: args.serviceKeys ?? [],
   };
 }

@@ -185,6 +185,26 @@ describe("LlmGateway", () => {
     expect(isSecret).toBe(true);
   });
 
+  it("accepts the platform services' own keys from their Secrets, limited to the models given", async () => {
+    const { run } = await render({
+      ...DEV,
+      serviceKeys: [
+        {
+          alias: "mcp-server",
+          secret: { name: "mcp-server-gateway-key", key: "key" },
+          models: ["claude-sonnet"],
+        },
+      ],
+    });
+    expect(envByName(run).GATEWAY_SERVICE_KEY_MCP_SERVER).toEqual({
+      name: "GATEWAY_SERVICE_KEY_MCP_SERVER",
+      valueFrom: { secretKeyRef: { name: "mcp-server-gateway-key", key: "key" } },
+    });
+    expect(configOf(run).general_settings.service_keys).toEqual([
+      { alias: "mcp-server", key: "os.environ/GATEWAY_SERVICE_KEY_MCP_SERVER", models: ["claude-sonnet"] },
+    ]);
+  });
+
   it("runs restricted with a read-only root, /tmp as emptyDir, requests and a memory limit, and probes", async () => {
     const { run } = await render(DEV);
     expect(container(run).securityContext).toEqual({

@@ -5,6 +5,7 @@ import {
   GATEWAY_ENV,
   type GatewayConfigInput,
   renderGatewayConfig,
+  serviceKeyEnv,
 } from "../../components/gateway/gateway-config";
 import { GatewayConfigError, parseGatewayConfig } from "../../services/gateway/src/config/load-config";
 
@@ -78,6 +79,10 @@ const INPUT: GatewayConfigInput = {
   maxRequestSizeMb: 25,
   cache: { enabled: true, ttlSeconds: 300 },
   requestTimeoutSeconds: 600,
+  serviceKeys: [
+    { alias: "mcp-server", secret: { name: "mcp-server-gateway-key", key: "key" }, models: ["bge-m3"] },
+    { alias: "agent-service", secret: { name: "agent-service-gateway-key", key: "key" } },
+  ],
 };
 
 /** What the Deployment's Secrets put in the environment. */
@@ -86,6 +91,8 @@ const ENV: NodeJS.ProcessEnv = {
   [GATEWAY_ENV.databaseUrl]:
     "postgresql://llm_gateway:secret@postgres-rw.data.svc.cluster.local:5432/llm_gateway",
   [GATEWAY_ENV.masterKey]: "sk-0123456789abcdef",
+  [serviceKeyEnv("mcp-server")]: "sk-mcp-server-0123456789abcdef",
+  [serviceKeyEnv("agent-service")]: "sk-agent-service-0123456789abcdef",
   ...Object.fromEntries(Object.values(CLOUD_PROVIDERS).map((p) => [p.apiKeyEnv, `key-of-${p.apiKeyEnv}`])),
 };
 
@@ -125,6 +132,10 @@ describe("the generated config, read by the gateway service's own loader", () =>
     expect(config.adminJwt).toMatchObject({ audience: "llm-gateway-admin", role: "platform-admin" });
     expect(config.maxRequestBytes).toBe(25 * 1024 * 1024);
     expect(config.cache).toMatchObject({ enabledByDefault: true, ttlSeconds: 300 });
+    expect([...config.serviceKeys.values()]).toMatchObject([
+      { id: "svc_mcp-server", alias: "mcp-server", models: ["bge-m3"] },
+      { id: "svc_agent-service", alias: "agent-service" },
+    ]);
   });
 
   it("fails naming each variable the Deployment must set, when they are missing", () => {
@@ -139,6 +150,7 @@ describe("the generated config, read by the gateway service's own loader", () =>
     const variables = [
       ...Object.values(GATEWAY_ENV),
       ...Object.values(CLOUD_PROVIDERS).map((p) => p.apiKeyEnv),
+      serviceKeyEnv("mcp-server"),
     ];
     for (const variable of variables)
       expect(

@@ -93,6 +93,7 @@ const INPUT: GatewayConfigInput = {
   maxRequestSizeMb: 25,
   cache: { enabled: false, ttlSeconds: 600 },
   requestTimeoutSeconds: 600,
+  serviceKeys: [],
 };
 
 const parsed = (input: GatewayConfigInput = INPUT) => parse(renderGatewayConfig(input));
@@ -264,6 +265,11 @@ describe("gateway config checks", () => {
         fallbacks: { "gpt-4.1-mini": ["gpt-5", "gpt-4.1-mini"] },
       },
       maxRequestSizeMb: 0,
+      serviceKeys: [
+        { alias: "mcp-server", secret: OPENAI_KEY, models: ["gpt-5"] },
+        { alias: "mcp-server", secret: OPENAI_KEY },
+        { alias: "Agent_Service", secret: OPENAI_KEY },
+      ],
     });
     expect(problems).toEqual([
       "cloudModels[3].apiKeySecret: openai already takes its key from llm-provider-keys/openai; one key per provider",
@@ -279,6 +285,9 @@ describe("gateway config checks", () => {
       'routing.fallbacks: "gpt-5" is not a model of this gateway',
       'routing.fallbacks: "gpt-4.1-mini" falls back to itself',
       "maxRequestSizeMb: must be above 0",
+      'serviceKeys[0].models: "gpt-5" is not a model of this gateway',
+      'serviceKeys[1].alias: "mcp-server" is used twice',
+      `serviceKeys[2].alias: "Agent_Service" must be lowercase letters, digits and '-'`,
     ]);
   });
 

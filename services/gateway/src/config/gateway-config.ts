@@ -1,4 +1,6 @@
 /** The gateway's settings after parsing: what the rest of the code reads. Defaults live here, once. */
+
+import type { VirtualKey } from "../auth/virtual-keys";
 import type { ModelMode, RoutingStrategyName } from "./litellm-schema";
 
 export interface Prices {
@@ -62,6 +64,8 @@ export interface GatewayConfig {
   readonly router: RouterSettings;
   readonly cache: CacheSettings;
   readonly masterKey?: string;
+  /** Keys of the platform's own services from config, by SHA-256 of the key. */
+  readonly serviceKeys: ReadonlyMap<string, VirtualKey>;
   readonly databaseUrl?: string;
   readonly redisUrl?: string;
   readonly maxRequestBytes: number;

@@ -6,6 +6,7 @@ import { z } from "zod";
 
 const positive = z.number().positive();
 const nonNegativeInt = z.number().int().min(0);
+const positiveInt = z.number().int().positive();
 const price = z.number().min(0);
 
 export const MODEL_MODES = [
@@ -119,6 +120,22 @@ const generalSettings = z.strictObject({
     .optional(),
   /** Seconds SIGTERM waits for in-flight requests before closing them. */
   graceful_shutdown_seconds: positive.optional(),
+  /**
+   * Extension (LiteLLM has no such key): keys of the platform's own services, declared by the operator
+   * (usually `os.environ/` references to Secrets) instead of created through the admin API, so a
+   * deployment can hand a consumer its key without a call at deploy time. Rotated by config reload.
+   */
+  service_keys: z
+    .array(
+      z.strictObject({
+        alias: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lowercase letters, digits and '-'"),
+        key: z.string().min(20, "must be at least 20 characters"),
+        models: z.array(z.string().min(1)).optional(),
+        rpm: positiveInt.optional(),
+        tpm: positiveInt.optional(),
+      }),
+    )
+    .optional(),
 });
 
 export const gatewayFileSchema = z.strictObject({

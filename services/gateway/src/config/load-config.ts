@@ -5,6 +5,7 @@ import { PROVIDER_PREFIXES, providerProfile } from "../providers/providers";
 import { type MissingVariable, resolveEnvReferences } from "./env-references";
 import { DEFAULTS, type Deployment, type GatewayConfig } from "./gateway-config";
 import { type GatewayFile, gatewayFileSchema, type ModelEntry } from "./litellm-schema";
+import { serviceKeysFrom } from "./service-keys";
 
 export class GatewayConfigError extends Error {
   constructor(
@@ -138,7 +139,9 @@ export function parseGatewayConfig(
     if (ids.has(deployment.id)) problems.push(`model_list: model_info.id "${deployment.id}" is used twice`);
     ids.add(deployment.id);
   }
-  checkFallbacks(file, new Set(file.model_list.map((entry) => entry.model_name)), problems);
+  const groups = new Set(file.model_list.map((entry) => entry.model_name));
+  checkFallbacks(file, groups, problems);
+  const serviceKeys = serviceKeysFrom(file, groups, problems);
   if (problems.length > 0) return fail();
 
   const router = file.router_settings ?? {};
@@ -164,6 +167,7 @@ export function parseGatewayConfig(
       cacheToolStreams: cacheParams.cache_tool_streams ?? false,
     },
     masterKey: general.master_key ?? (env.GATEWAY_MASTER_KEY || undefined),
+    serviceKeys,
     databaseUrl: general.database_url ?? (env.DATABASE_URL || undefined),
     redisUrl: redisUrlFrom(file, env),
     maxRequestBytes: Math.round((general.max_request_size_mb ?? DEFAULTS.maxRequestSizeMb) * 1024 * 1024),

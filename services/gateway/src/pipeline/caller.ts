@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import type { GatewayContext } from "../app/gateway-context";
 import type { KeyStore } from "../auth/key-store";
 import { hashKey, isUsable, modelAllowed, type Team, type VirtualKey } from "../auth/virtual-keys";
-import type { Deployment } from "../config/gateway-config";
+import type { Deployment, GatewayConfig } from "../config/gateway-config";
 import type { ModelMode } from "../config/litellm-schema";
 import { forbidden, invalidRequest, notFound, unauthorized } from "../http/errors";
 
@@ -33,15 +33,17 @@ export function isMasterKey(secret: string, masterKey: string | undefined): bool
 export async function authenticate(
   headers: IncomingHttpHeaders,
   keys: KeyStore,
-  masterKey: string | undefined,
+  config: Pick<GatewayConfig, "masterKey" | "serviceKeys">,
   nowMs: number,
 ): Promise<Caller> {
+  const { masterKey } = config;
   // No master key configured: the gateway is open (local development only; the README says so).
   if (!masterKey) return { kind: "open" };
   const secret = presentedSecret(headers);
   if (!secret) throw unauthorized("No API key provided. Send it as 'Authorization: Bearer <key>'.");
   if (isMasterKey(secret, masterKey)) return { kind: "master" };
-  const key = await keys.findKey(hashKey(secret));
+  const hash = hashKey(secret);
+  const key = config.serviceKeys.get(hash) ?? (await keys.findKey(hash));
   if (!key) throw unauthorized("Invalid API key.");
   const usable = isUsable(key, nowMs);
   if (usable !== "ok") throw unauthorized(`API key is ${usable}.`);
@@ -65,7 +67,7 @@ export function callerOf(
   request: IncomingMessage,
   startedMs: number,
 ): Promise<Caller> {
-  return authenticate(request.headers, context.keys, context.runtime.config.masterKey, startedMs);
+  return authenticate(request.headers, context.keys, context.runtime.config, startedMs);
 }
 
 /** The group's deployments that serve `modes`; 404/403 as for any model, 400 if none serves this operation. */
