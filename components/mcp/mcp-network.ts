@@ -15,7 +15,8 @@ const KUBE_DNS = {
 
 /**
  * The MCP pods' allows on top of the namespace's default-deny: in from the Envoy proxies, the client
- * namespaces and Prometheus; out to DNS, Keycloak (JWKS), the LLM gateway, Milvus and `extraEgress`.
+ * namespaces and Prometheus; out to DNS, Keycloak (JWKS), the LLM gateway, Milvus, Redis, the Kafka
+ * Bridge and `extraEgress`.
  */
 export function declareMcpNetwork(
   name: string,
@@ -54,6 +55,8 @@ export function declareMcpNetwork(
     keycloak: args.keycloak.server,
     "llm-gateway": args.llmGateway.server,
     ...(args.milvus ? { milvus: args.milvus.server } : {}),
+    ...(args.redis ? { redis: args.redis.server } : {}),
+    ...(args.auditKafka ? { "kafka-bridge": args.auditKafka.server } : {}),
   };
   for (const [suffix, server] of Object.entries(servers)) {
     allowEgress(`${name}-${suffix}`, { ...base, peers: [server.peer], ports: [server.port] }, opts);

@@ -3,6 +3,7 @@ import { RESTRICTED_READ_ONLY_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from "../comm
 import { zoneSpread } from "../common/topology";
 import {
   MCP_CONFIG_PATH,
+  MCP_DATA_PATH,
   MCP_DEFAULTS,
   MCP_ENV,
   MCP_PORT,
@@ -15,12 +16,18 @@ const fromSecret = (variable: string, name: string, key: string) => ({
   valueFrom: { secretKeyRef: { name, key } },
 });
 
-/** Every secret the server reads, each by reference to a Secret: the gateway key, Milvus' token, `secretEnv`. */
+/**
+ * Every secret the server reads, each by reference to a Secret: the gateway key, Milvus' token, the
+ * Redis URL, `secretEnv`.
+ */
 export function mcpEnv(args: McpServerArgs) {
   return [
     fromSecret(MCP_ENV.gatewayKey, args.llmGateway.apiKeySecret.name, args.llmGateway.apiKeySecret.key),
     ...(args.milvus?.tokenSecret
       ? [fromSecret(MCP_ENV.milvusToken, args.milvus.tokenSecret.name, args.milvus.tokenSecret.key)]
+      : []),
+    ...(args.redis
+      ? [fromSecret(MCP_ENV.redisUrl, args.redis.urlSecret.name, args.redis.urlSecret.key)]
       : []),
     ...Object.entries(args.secretEnv ?? {}).map(([variable, ref]) => fromSecret(variable, ref.name, ref.key)),
   ];
@@ -40,6 +47,8 @@ export function mcpPodTemplate(
     podLabels: Readonly<Record<string, string>>;
     configMapName: string;
     configChecksum: pulumi.Input<string>;
+    /** The embedded store's PersistentVolumeClaim; none with Milvus. */
+    knowledgeClaimName?: string;
   },
 ) {
   const resources = args.resources ?? MCP_DEFAULTS.resources;
@@ -54,6 +63,8 @@ export function mcpPodTemplate(
         runAsNonRoot: true,
         runAsUser: MCP_UID,
         runAsGroup: MCP_UID,
+        // The knowledge volume is writable by the server's group.
+        ...(spec.knowledgeClaimName ? { fsGroup: MCP_UID } : {}),
         seccompProfile: RUNTIME_DEFAULT_SECCOMP,
       },
       ...(args.highAvailability ? { topologySpreadConstraints: zoneSpread(pods) } : {}),
@@ -78,12 +89,16 @@ export function mcpPodTemplate(
               readOnly: true,
             },
             { name: "tmp", mountPath: "/tmp" },
+            ...(spec.knowledgeClaimName ? [{ name: "knowledge", mountPath: MCP_DATA_PATH }] : []),
           ],
         },
       ],
       volumes: [
         { name: "config", configMap: { name: spec.configMapName } },
         { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+        ...(spec.knowledgeClaimName
+          ? [{ name: "knowledge", persistentVolumeClaim: { claimName: spec.knowledgeClaimName } }]
+          : []),
       ],
     },
   };

@@ -89,6 +89,31 @@ export interface McpServerArgs {
     readonly collection?: string;
   };
   /**
+   * Size of the volume the embedded store (PGlite) keeps the knowledge base on when there is no
+   * `milvus`. Default `{ sizeGi: 5 }` on the cluster's default storage class.
+   */
+  readonly knowledgeVolume?: {
+    readonly sizeGi: number;
+    readonly storageClassName?: string;
+    /** Pulumi `protect` on the claim, so a rename or destroy cannot drop the knowledge base. Default `true`. */
+    readonly protect?: boolean;
+  };
+  /**
+   * Redis shared by the replicas, so each caller's rate limit holds across them
+   * (`rateLimit.redisUrlEnv`). Default: each pod counts on its own.
+   */
+  readonly redis?: { readonly urlSecret: SecretKeyRef; readonly server: McpServerPeer };
+  /**
+   * Audit records also to Kafka, through a Strimzi Kafka Bridge's HTTP API (`audit.kafka`).
+   * Default: structured log lines on stdout only.
+   */
+  readonly auditKafka?: {
+    /** E.g. `http://kafka-bridge-service.data.svc.cluster.local:8080`. */
+    readonly bridgeUrl: string;
+    readonly topic: string;
+    readonly server: McpServerPeer;
+  };
+  /**
    * Further keys of the server's configuration (services/mcp README): `connectors`, `openapi`, `sql`,
    * `notifications`, `prompts`, `federation`, `ssrf`, `rateLimit`, `auth.toolScopes`. Secrets appear in
    * it only as environment variable names, which `secretEnv` fills. Default `{}`.
@@ -113,6 +138,8 @@ export interface McpServerArgs {
 
 export const MCP_PORT = 8080;
 export const MCP_CONFIG_PATH = "/etc/mcp/config.yaml";
+/** Where the embedded store's volume is mounted; PGlite keeps its files in `knowledge/` below it. */
+export const MCP_DATA_PATH = "/var/lib/mcp";
 /** The image's user (services/mcp/Dockerfile). */
 export const MCP_UID = 10001;
 /** Keys of `settings` the component writes itself. */
@@ -128,9 +155,14 @@ export const MCP_DEFAULTS = {
   chatModel: "qwen2.5-7b-instruct",
   collection: "mcp_knowledge",
   resources: { cpu: "200m", memory: "384Mi", memoryLimit: "768Mi" },
+  knowledgeVolume: { sizeGi: 5 },
 } as const;
 /** Environment variables the rendered config names for the component's own secrets. */
-export const MCP_ENV = { gatewayKey: "LLM_GATEWAY_API_KEY", milvusToken: "MILVUS_TOKEN" } as const;
+export const MCP_ENV = {
+  gatewayKey: "LLM_GATEWAY_API_KEY",
+  milvusToken: "MILVUS_TOKEN",
+  redisUrl: "REDIS_URL",
+} as const;
 
 /** Every problem with the arguments, one line each, before anything is declared. */
 export function mcpServerArgProblems(args: McpServerArgs): string[] {
@@ -159,6 +191,18 @@ export function mcpServerArgProblems(args: McpServerArgs): string[] {
     if (OWNED_SETTINGS.includes(key))
       problems.push(`settings.${key} is set by the component; use its arguments`);
   }
+  problems.push(...ownedNestedSettings(args.settings ?? {}));
+  if (args.milvus && args.knowledgeVolume)
+    problems.push("knowledgeVolume is for the embedded store; with milvus the pods keep no data");
+  const volume = args.knowledgeVolume ?? MCP_DEFAULTS.knowledgeVolume;
+  if (!Number.isInteger(volume.sizeGi) || volume.sizeGi < 1)
+    problems.push("knowledgeVolume.sizeGi must be a whole number of at least 1");
+  if (args.auditKafka && !/^[a-zA-Z0-9._-]{1,249}$/.test(args.auditKafka.topic))
+    problems.push(`auditKafka.topic "${args.auditKafka.topic}" is not a Kafka topic name`);
+  if (args.auditKafka && !/^https?:\/\/[^/\s]+$/.test(args.auditKafka.bridgeUrl))
+    problems.push(
+      `auditKafka.bridgeUrl "${args.auditKafka.bridgeUrl}" must be http(s)://host[:port], no path`,
+    );
   const authMode = (args.settings?.auth as { mode?: string } | undefined)?.mode;
   if (authMode !== undefined && authMode !== "oauth")
     problems.push("settings.auth.mode must stay oauth in a cluster");
@@ -171,61 +215,16 @@ export function mcpServerArgProblems(args: McpServerArgs): string[] {
   return problems;
 }
 
-/** The server's config file (services/mcp `config.ts` schema) as an object; URLs may still be Outputs. */
-export function mcpConfig(
-  name: string,
-  args: McpServerArgs,
-  urls: { issuer: string; jwks: string; gateway: string; milvus?: string },
-) {
-  const gateway = args.llmGateway;
-  const settings = args.settings ?? {};
-  const settingsAuth = (settings.auth ?? {}) as Record<string, unknown>;
-  return {
-    ...settings,
-    server: {
-      host: "0.0.0.0",
-      port: MCP_PORT,
-      publicUrl: `https://${args.route.hostname}/mcp`,
-      allowedOrigins: [...(args.allowedOrigins ?? [])],
-      // The public name, and the Service's names for in-cluster clients.
-      allowedHosts: [
-        args.route.hostname,
-        `${name}.${args.namespace}.svc.cluster.local:${MCP_PORT}`,
-        `${name}.${args.namespace}.svc:${MCP_PORT}`,
-        `${name}.${args.namespace}:${MCP_PORT}`,
-      ],
-    },
-    auth: {
-      ...settingsAuth,
-      mode: "oauth",
-      issuer: urls.issuer,
-      jwksUrl: urls.jwks,
-      clientId: args.keycloak.clientId,
-    },
-    gateway: {
-      baseUrl: urls.gateway,
-      chatModel: gateway.chatModel ?? MCP_DEFAULTS.chatModel,
-      apiKeyEnv: MCP_ENV.gatewayKey,
-    },
-    knowledge: {
-      store: urls.milvus
-        ? {
-            kind: "milvus",
-            url: urls.milvus,
-            collection: args.milvus?.collection ?? MCP_DEFAULTS.collection,
-            ...(args.milvus?.tokenSecret ? { tokenEnv: MCP_ENV.milvusToken } : {}),
-          }
-        : { kind: "pglite" },
-      embeddings: {
-        kind: "gateway",
-        baseUrl: urls.gateway,
-        model: gateway.embeddingModel ?? MCP_DEFAULTS.embeddingModel,
-        dimension: gateway.embeddingDimension ?? MCP_DEFAULTS.embeddingDimension,
-        apiKeyEnv: MCP_ENV.gatewayKey,
-      },
-      ...(gateway.rerankModel
-        ? { rerank: { baseUrl: urls.gateway, model: gateway.rerankModel, apiKeyEnv: MCP_ENV.gatewayKey } }
-        : {}),
-    },
-  };
+/** Nested keys of `settings` the component writes from its own arguments. */
+function ownedNestedSettings(settings: Readonly<Record<string, unknown>>): string[] {
+  const section = (key: string) => (settings[key] ?? {}) as Record<string, unknown>;
+  const problems: string[] = [];
+  if (section("rateLimit").redisUrlEnv !== undefined)
+    problems.push("settings.rateLimit.redisUrlEnv is set by the component; use the redis argument");
+  const kafka = (section("audit").kafka ?? {}) as Record<string, unknown>;
+  for (const key of ["bridgeUrl", "topic"]) {
+    if (kafka[key] !== undefined)
+      problems.push(`settings.audit.kafka.${key} is set by the component; use the auditKafka argument`);
+  }
+  return problems;
 }

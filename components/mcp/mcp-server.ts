@@ -6,15 +6,10 @@ import { ConfigError, parseConfig } from "../../services/mcp/src/config";
 import { prometheusMonitor } from "../common/monitoring";
 import { declareScaledService } from "../common/scaled-service";
 import { serviceRoute } from "../ingress/service-route";
+import { mcpConfig } from "./mcp-config";
 import { declareMcpNetwork } from "./mcp-network";
 import { mcpPodTemplate } from "./mcp-pod";
-import {
-  MCP_DEFAULTS,
-  MCP_PORT,
-  type McpServerArgs,
-  mcpConfig,
-  mcpServerArgProblems,
-} from "./mcp-server-args";
+import { MCP_DEFAULTS, MCP_PORT, type McpServerArgs, mcpServerArgProblems } from "./mcp-server-args";
 
 export type { McpServerArgs } from "./mcp-server-args";
 
@@ -30,6 +25,7 @@ const PLACEHOLDER_URLS = {
  * the server's own schema before anything is declared, secrets only as env references to Secrets
  * (optionally filled from Vault by External Secrets), CPU autoscaling, a PodDisruptionBudget in HA,
  * an HTTPRoute on the shared Gateway's HTTPS listener, a ServiceMonitor and NetworkPolicy allows.
+ * Without Milvus the knowledge base lives in the embedded store on a PersistentVolumeClaim.
  */
 export class McpServer extends pulumi.ComponentResource {
   /** `https://<hostname>/mcp`: the endpoint clients connect to and the OAuth resource (token audience). */
@@ -85,6 +81,7 @@ export class McpServer extends pulumi.ComponentResource {
       { metadata: { name: `${name}-config`, namespace, labels: pods }, data: { "config.yaml": configText } },
       child,
     );
+    const knowledgeClaim = args.milvus ? undefined : this.knowledgeClaim(name, args, pods);
     const deployment = new kubernetes.apps.v1.Deployment(
       name,
       {
@@ -92,15 +89,22 @@ export class McpServer extends pulumi.ComponentResource {
         spec: {
           // No replicas: the HorizontalPodAutoscaler owns the count.
           selector: { matchLabels: pods },
-          strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+          // A ReadWriteOnce volume (and PGlite's single writer) cannot be shared with a surge pod.
+          strategy: knowledgeClaim
+            ? { type: "Recreate" }
+            : { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
           template: mcpPodTemplate(args, {
             podLabels: pods,
             configMapName: `${name}-config`,
             configChecksum: configText.apply((text) => createHash("sha256").update(text).digest("hex")),
+            knowledgeClaimName: knowledgeClaim?.metadata.name,
           }),
         },
       },
-      { parent: this, dependsOn: [configMap, ...vaultSecrets] },
+      {
+        parent: this,
+        dependsOn: [configMap, ...vaultSecrets, ...(knowledgeClaim ? [knowledgeClaim.resource] : [])],
+      },
     );
     const service = declareScaledService(
       name,
@@ -135,6 +139,26 @@ export class McpServer extends pulumi.ComponentResource {
     );
     declareMcpNetwork(name, args, pods, child);
     this.registerOutputs({ publicUrl: this.publicUrl, internalUrl: this.internalUrl });
+  }
+
+  /** The embedded store's volume (ReadWriteOnce: the arguments allow one pod without Milvus). */
+  private knowledgeClaim(name: string, args: McpServerArgs, pods: Record<string, string>) {
+    const volume: NonNullable<McpServerArgs["knowledgeVolume"]> =
+      args.knowledgeVolume ?? MCP_DEFAULTS.knowledgeVolume;
+    const metadata = { name: `${name}-knowledge`, namespace: args.namespace, labels: pods };
+    const resource = new kubernetes.core.v1.PersistentVolumeClaim(
+      `${name}-knowledge`,
+      {
+        metadata,
+        spec: {
+          accessModes: ["ReadWriteOnce"],
+          resources: { requests: { storage: `${volume.sizeGi}Gi` } },
+          ...(volume.storageClassName ? { storageClassName: volume.storageClassName } : {}),
+        },
+      },
+      { parent: this, protect: volume.protect ?? true },
+    );
+    return { metadata, resource };
   }
 }
 

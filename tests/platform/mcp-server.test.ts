@@ -17,6 +17,7 @@ const HTTP_ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
 const SERVICE_MONITOR = "kubernetes:monitoring.coreos.com/v1:ServiceMonitor";
 const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 const EXTERNAL_SECRET = "kubernetes:external-secrets.io/v1:ExternalSecret";
+const PVC = "kubernetes:core/v1:PersistentVolumeClaim";
 
 const IMAGE = `registry.example.com/ai-platform/mcp:0.1.0@sha256:${"c".repeat(64)}`;
 const DEV: McpServerArgs = {
@@ -83,6 +84,15 @@ const PROD: McpServerArgs = {
     tokenSecret: { name: "milvus-root", key: "token" },
     server: { peer: { namespace: "ai", podLabels: { "app.kubernetes.io/name": "milvus" } }, port: 19530 },
   },
+  redis: {
+    urlSecret: { name: "mcp-server-redis", key: "url" },
+    server: { peer: { namespace: "data", podLabels: { app: "redis" } }, port: 6379 },
+  },
+  auditKafka: {
+    bridgeUrl: "http://kafka-bridge-service.data.svc.cluster.local:8080",
+    topic: "mcp-audit",
+    server: { peer: { namespace: "data", podLabels: { "strimzi.io/kind": "KafkaBridge" } }, port: 8080 },
+  },
 };
 
 async function render(args: McpServerArgs, withSharedGateway = false) {
@@ -145,6 +155,59 @@ describe("McpServer", () => {
     ).not.toBe(checksum(run));
   });
 
+  it("shares rate limits through Redis and sends audit records to the Kafka Bridge when given them", async () => {
+    const config = configOf((await render(PROD)).run);
+    expect(config.rateLimit).toEqual({ redisUrlEnv: "REDIS_URL" });
+    expect(config.audit).toEqual({
+      kafka: { bridgeUrl: "http://kafka-bridge-service.data.svc.cluster.local:8080", topic: "mcp-audit" },
+    });
+    // The server's own schema reads exactly these keys.
+    const parsed = parseConfig(config) as Record<string, any>;
+    expect(parsed.rateLimit.redisUrlEnv).toBe("REDIS_URL");
+    expect(parsed.audit.kafka).toMatchObject({ topic: "mcp-audit" });
+    // Batching settings pass through beside the component's own keys.
+    const tuned = configOf(
+      (await render({ ...PROD, settings: { audit: { kafka: { batchSize: 50 } }, rateLimit: { burst: 5 } } }))
+        .run,
+    );
+    expect(tuned.audit.kafka).toEqual({ ...config.audit.kafka, batchSize: 50 });
+    expect(tuned.rateLimit).toEqual({ burst: 5, redisUrlEnv: "REDIS_URL" });
+    const dev = configOf((await render(DEV)).run);
+    expect(dev.rateLimit).toBeUndefined();
+    expect(dev.audit).toBeUndefined();
+  });
+
+  it("keeps the embedded store on a protected volume without Milvus, and rolls it by recreation", async () => {
+    const { run } = await render(DEV);
+    expect(configOf(run).knowledge.store).toEqual({ kind: "pglite", dataDir: "/var/lib/mcp/knowledge" });
+    const claim = single(run, PVC);
+    expect(claim.inputs.spec).toEqual({
+      accessModes: ["ReadWriteOnce"],
+      resources: { requests: { storage: "5Gi" } },
+    });
+    expect(claim.protect).toBe(true);
+    expect(single(run, DEPLOYMENT).inputs.spec.strategy).toEqual({ type: "Recreate" });
+    expect(podSpec(run).securityContext.fsGroup).toBe(10001);
+    expect(container(run).volumeMounts).toContainEqual({ name: "knowledge", mountPath: "/var/lib/mcp" });
+    expect(podSpec(run).volumes).toContainEqual({
+      name: "knowledge",
+      persistentVolumeClaim: { claimName: "mcp-knowledge" },
+    });
+    const sized = (
+      await render({ ...DEV, knowledgeVolume: { sizeGi: 20, storageClassName: "fast", protect: false } })
+    ).run;
+    expect(single(sized, PVC).inputs.spec).toMatchObject({
+      resources: { requests: { storage: "20Gi" } },
+      storageClassName: "fast",
+    });
+    expect(single(sized, PVC).protect).toBe(false);
+    // With Milvus the pods keep nothing and roll one at a time.
+    const prod = (await render(PROD)).run;
+    expect(ofType(prod, PVC)).toEqual([]);
+    expect(single(prod, DEPLOYMENT).inputs.spec.strategy.type).toBe("RollingUpdate");
+    expect(podSpec(prod).securityContext.fsGroup).toBeUndefined();
+  });
+
   it("reads every secret from Secrets by reference; Vault fills them through External Secrets", async () => {
     const { run } = await render(PROD);
     const env = Object.fromEntries(
@@ -154,6 +217,7 @@ describe("McpServer", () => {
       MCP_CONFIG_FILE: "/etc/mcp/config.yaml",
       LLM_GATEWAY_API_KEY: { name: "mcp-gateway-key", key: "api-key" },
       MILVUS_TOKEN: { name: "milvus-root", key: "token" },
+      REDIS_URL: { name: "mcp-server-redis", key: "url" },
       SALES_DATABASE_URL: { name: "mcp-sales-db", key: "url" },
       DINGTALK_OPS_WEBHOOK: { name: "mcp-robots", key: "dingtalk-webhook" },
       DINGTALK_OPS_SECRET: { name: "mcp-robots", key: "dingtalk-secret" },
@@ -234,13 +298,35 @@ describe("McpServer", () => {
       "mcp-clients",
       "mcp-dns",
       "mcp-from-gateway",
+      "mcp-kafka-bridge",
       "mcp-keycloak",
       "mcp-llm-gateway",
       "mcp-metrics",
       "mcp-milvus",
       "mcp-postgres",
+      "mcp-redis",
       "mcp-robots",
     ]);
+    expect(policy(run, "mcp-redis").egress).toEqual([
+      {
+        to: [
+          {
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "data" } },
+            podSelector: { matchLabels: { app: "redis" } },
+          },
+        ],
+        ports: [{ protocol: "TCP", port: 6379 }],
+      },
+    ]);
+    expect(policy(run, "mcp-kafka-bridge").egress[0]).toEqual({
+      to: [
+        {
+          namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "data" } },
+          podSelector: { matchLabels: { "strimzi.io/kind": "KafkaBridge" } },
+        },
+      ],
+      ports: [{ protocol: "TCP", port: 8080 }],
+    });
     expect(policy(run, "mcp-keycloak").egress).toEqual([
       {
         to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "identity" } } }],
@@ -265,6 +351,19 @@ describe("McpServer", () => {
       { secretEnv: { MILVUS_TOKEN: { name: "x", key: "y" } } },
       "secretEnv.MILVUS_TOKEN is set by the component",
     ],
+    [{ secretEnv: { REDIS_URL: { name: "x", key: "y" } } }, "secretEnv.REDIS_URL is set by the component"],
+    [
+      { settings: { rateLimit: { redisUrlEnv: "OTHER_REDIS" } } },
+      "settings.rateLimit.redisUrlEnv is set by the component",
+    ],
+    [
+      { settings: { audit: { kafka: { topic: "elsewhere" } } } },
+      "settings.audit.kafka.topic is set by the component",
+    ],
+    [{ ...PROD, knowledgeVolume: { sizeGi: 5 } }, "knowledgeVolume is for the embedded store"],
+    [{ knowledgeVolume: { sizeGi: 0 } }, "knowledgeVolume.sizeGi must be a whole number"],
+    [{ auditKafka: { ...PROD.auditKafka!, topic: "bad topic" } }, 'auditKafka.topic "bad topic"'],
+    [{ auditKafka: { ...PROD.auditKafka!, bridgeUrl: "http://bridge:8080/topics" } }, "auditKafka.bridgeUrl"],
   ] as const)("rejects %j before declaring anything", async (override, message) => {
     const failure = await render({ ...DEV, ...override } as McpServerArgs).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ProgramFailed);
