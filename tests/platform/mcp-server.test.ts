@@ -75,6 +75,11 @@ const DEV: McpServerArgs = {
     { name: "robots", peers: "anywhere", ports: [443] },
   ],
 };
+const AUDIT_KAFKA = {
+  bridgeUrl: "http://kafka-bridge-service.data.svc.cluster.local:8080",
+  topic: "mcp-audit",
+  server: { peer: { namespace: "data", podLabels: { "strimzi.io/kind": "KafkaBridge" } }, port: 8080 },
+};
 const PROD: McpServerArgs = {
   ...DEV,
   replicas: { min: 2, max: 6 },
@@ -88,11 +93,7 @@ const PROD: McpServerArgs = {
     urlSecret: { name: "mcp-server-redis", key: "url" },
     server: { peer: { namespace: "data", podLabels: { app: "redis" } }, port: 6379 },
   },
-  auditKafka: {
-    bridgeUrl: "http://kafka-bridge-service.data.svc.cluster.local:8080",
-    topic: "mcp-audit",
-    server: { peer: { namespace: "data", podLabels: { "strimzi.io/kind": "KafkaBridge" } }, port: 8080 },
-  },
+  auditKafka: AUDIT_KAFKA,
 };
 
 async function render(args: McpServerArgs, withSharedGateway = false) {
@@ -362,8 +363,8 @@ describe("McpServer", () => {
     ],
     [{ ...PROD, knowledgeVolume: { sizeGi: 5 } }, "knowledgeVolume is for the embedded store"],
     [{ knowledgeVolume: { sizeGi: 0 } }, "knowledgeVolume.sizeGi must be a whole number"],
-    [{ auditKafka: { ...PROD.auditKafka!, topic: "bad topic" } }, 'auditKafka.topic "bad topic"'],
-    [{ auditKafka: { ...PROD.auditKafka!, bridgeUrl: "http://bridge:8080/topics" } }, "auditKafka.bridgeUrl"],
+    [{ auditKafka: { ...AUDIT_KAFKA, topic: "bad topic" } }, 'auditKafka.topic "bad topic"'],
+    [{ auditKafka: { ...AUDIT_KAFKA, bridgeUrl: "http://bridge:8080/topics" } }, "auditKafka.bridgeUrl"],
   ] as const)("rejects %j before declaring anything", async (override, message) => {
     const failure = await render({ ...DEV, ...override } as McpServerArgs).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ProgramFailed);
