@@ -11,6 +11,7 @@ import type { GatewayConfig } from "../config/gateway-config";
 import { migrate } from "../db/migrations";
 import { jsonLogger, type Logger } from "../observability/log";
 import { GatewayMetrics } from "../observability/metrics";
+import { createTracing } from "../observability/tracing";
 import { ADMIN_ROUTES } from "../routes/admin";
 import { AUDIO_ROUTES } from "../routes/audio";
 import { HEALTH_ROUTES } from "../routes/health";
@@ -83,12 +84,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
     new UpstreamPools(),
     health,
+    // Traces go where the first config says; changing the exporter takes a restart.
+    createTracing(config.tracing),
   );
   logger.log("info", "gateway_started", {
     models: context.runtime.router.groupNames().length,
     state: state.kind,
     database: pool ? "postgres" : "memory",
     auth: config.masterKey ? "keys" : "open",
+    tracing: config.tracing ? "otlp" : "off",
   });
 
   let active = 0;
@@ -107,6 +111,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     async close() {
       await context.drainBackground();
       await spend.close();
+      await context.tracing.shutdown();
       await keys.close();
       await context.pools.close();
       await state.close();

@@ -3,6 +3,7 @@ import type { KeyStore } from "../auth/key-store";
 import type { Deployment, GatewayConfig } from "../config/gateway-config";
 import type { Logger } from "../observability/log";
 import type { GatewayMetrics } from "../observability/metrics";
+import type { GatewayTracing } from "../observability/tracing";
 import { anthropicAdapter } from "../providers/anthropic";
 import { openAICompatibleAdapter } from "../providers/openai-compatible/adapter";
 import { providerProfile } from "../providers/providers";
@@ -35,6 +36,7 @@ export class GatewayContext {
     readonly logger: Logger,
     readonly pools: UpstreamPools,
     readonly health: Health,
+    readonly tracing: GatewayTracing,
   ) {}
 
   adapterFor(deployment: Deployment): ChatAdapter {

@@ -59,6 +59,15 @@ export interface AdminJwtSettings {
   readonly role: string;
 }
 
+/** Where OpenTelemetry traces go (OTLP over HTTP) and how many are kept. */
+export interface TracingSettings {
+  /** Full OTLP/HTTP traces URL, e.g. `http://alloy.observability:4318/v1/traces`. */
+  readonly endpoint: string;
+  readonly serviceName: string;
+  /** Share of new traces sampled, 0-1; a caller's sampled `traceparent` is always followed. */
+  readonly sampleRatio: number;
+}
+
 export interface GatewayConfig {
   readonly deployments: readonly Deployment[];
   readonly router: RouterSettings;
@@ -71,6 +80,8 @@ export interface GatewayConfig {
   readonly maxRequestBytes: number;
   readonly adminJwt?: AdminJwtSettings;
   readonly gracefulShutdownMs: number;
+  /** OpenTelemetry traces; none unless `litellm_settings.callbacks` lists `otel`. */
+  readonly tracing?: TracingSettings;
 }
 
 export const DEFAULTS = {
@@ -86,4 +97,6 @@ export const DEFAULTS = {
   cacheTtlSeconds: 600,
   maxRequestSizeMb: 20,
   gracefulShutdownSeconds: 30,
+  tracingServiceName: "llm-gateway",
+  tracingSampleRatio: 1,
 } as const;

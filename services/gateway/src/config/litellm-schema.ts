@@ -91,6 +91,8 @@ const routerSettings = z.strictObject({
 });
 
 const litellmSettings = z.strictObject({
+  /** LiteLLM's integrations; only OpenTelemetry traces (`otel`) are built in, exported per OTEL_* variables. */
+  callbacks: z.array(z.enum(["otel"])).optional(),
   request_timeout: positive.optional(),
   num_retries: nonNegativeInt.max(10).optional(),
   drop_params: z.boolean().optional(),

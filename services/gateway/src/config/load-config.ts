@@ -6,6 +6,7 @@ import { type MissingVariable, resolveEnvReferences } from "./env-references";
 import { DEFAULTS, type Deployment, type GatewayConfig } from "./gateway-config";
 import { type GatewayFile, gatewayFileSchema, type ModelEntry } from "./litellm-schema";
 import { serviceKeysFrom } from "./service-keys";
+import { tracingFrom } from "./tracing-settings";
 
 export class GatewayConfigError extends Error {
   constructor(
@@ -142,6 +143,7 @@ export function parseGatewayConfig(
   const groups = new Set(file.model_list.map((entry) => entry.model_name));
   checkFallbacks(file, groups, problems);
   const serviceKeys = serviceKeysFrom(file, groups, problems);
+  const tracing = tracingFrom(file, env, problems);
   if (problems.length > 0) return fail();
 
   const router = file.router_settings ?? {};
@@ -180,6 +182,7 @@ export function parseGatewayConfig(
         }
       : undefined,
     gracefulShutdownMs: (general.graceful_shutdown_seconds ?? DEFAULTS.gracefulShutdownSeconds) * 1000,
+    tracing,
   };
 }
 

@@ -2,17 +2,25 @@
  * One model call from an authenticated request to the response: model checks, cache, reservation,
  * routing with retries and fallbacks, the answer (whole or streamed), then settle and spend.
  */
-import type { ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, ServerResponse } from "node:http";
 import type { GatewayContext } from "../app/gateway-context";
 import type { Deployment } from "../config/gateway-config";
 import type { ModelMode } from "../config/litellm-schema";
 import { invalidRequest } from "../http/errors";
 import { sendError, sendJson } from "../http/respond";
+import type { AttemptTrace, CallTrace } from "../observability/tracing";
 import { shapeBody, upstreamHeaders } from "../providers/openai-compatible/adapter";
 import { providerProfile } from "../providers/providers";
-import type { ChatCompletionChunk, ChatCompletionRequest, UpstreamTarget, Usage } from "../providers/types";
+import type {
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  UpstreamRequest,
+  UpstreamTarget,
+  Usage,
+} from "../providers/types";
 import { DEFAULT_COMPLETION_RESERVE, estimatePromptTokens, pricesFor, tokenCostUsd } from "../spend/pricing";
 import { callJson, type OpenedStream, openStream } from "../upstream/call";
+import { UpstreamFailure } from "../upstream/upstream-failure";
 import { type Reservation, reserve, settle } from "./admission";
 import { type Caller, mayUse, servingDeployments } from "./caller";
 import { recordSpend } from "./record-spend";
@@ -33,6 +41,8 @@ export interface ModelCall {
   readonly startedMs: number;
   /** `performance.now()` when the request arrived, for the overhead metric. */
   readonly startedPerf: number;
+  /** The client's headers, for its trace context (`traceparent`). */
+  readonly requestHeaders: IncomingHttpHeaders;
 }
 
 export function targetOf(deployment: Deployment): UpstreamTarget {
@@ -63,6 +73,7 @@ function finish(
   group: string,
   reservation: Reservation | undefined,
   outcome: CallOutcome,
+  trace: CallTrace,
 ): number {
   const { prompt, completion } = usageTokens(outcome.usage);
   const costUsd =
@@ -90,6 +101,14 @@ function finish(
     cacheHit: outcome.cacheHit,
     user: typeof call.body.user === "string" ? call.body.user : undefined,
   });
+  trace.end({
+    status: outcome.status,
+    deployment: outcome.deployment,
+    inputTokens: prompt,
+    outputTokens: completion,
+    costUsd,
+    cacheHit: outcome.cacheHit,
+  });
   return costUsd;
 }
 
@@ -102,16 +121,37 @@ function reserveCostUsd(deployments: readonly Deployment[], tokensIn: number, to
   );
 }
 
+/** The request with the attempt's trace headers added (the same object when there are none). */
+function traced(request: UpstreamRequest, attempt: AttemptTrace): UpstreamRequest {
+  if (!attempt.headers.traceparent) return request;
+  return { ...request, headers: { ...request.headers, ...attempt.headers } };
+}
+
+/** Runs one attempt inside its trace span, which records the failure kind when it throws. */
+async function inSpan<T>(attempt: AttemptTrace, run: () => Promise<T>): Promise<T> {
+  try {
+    const result = await run();
+    attempt.end();
+    return result;
+  } catch (error) {
+    attempt.end(
+      error instanceof UpstreamFailure ? { kind: error.kind, status: error.status } : { kind: "internal" },
+    );
+    throw error;
+  }
+}
+
 async function callOnce(
   context: GatewayContext,
   call: ModelCall,
   deployment: Deployment,
   group: string,
+  attempt: AttemptTrace,
 ): Promise<{ body: unknown; usage?: Usage }> {
   const adapter = context.adapterFor(deployment);
   const target = targetOf(deployment);
   if (call.operation === "chat") {
-    const request = adapter.chatRequest(call.body as ChatCompletionRequest, target);
+    const request = traced(adapter.chatRequest(call.body as ChatCompletionRequest, target), attempt);
     const completion = adapter.chatResponse(
       await callJson(context.pools, deployment, request, adapter.error),
       group,
@@ -125,7 +165,7 @@ async function callOnce(
   const answer = (await callJson(
     context.pools,
     deployment,
-    { path: call.path, headers: upstreamHeaders(target), body: JSON.stringify(body) },
+    traced({ path: call.path, headers: upstreamHeaders(target), body: JSON.stringify(body) }, attempt),
     adapter.error,
   )) as Record<string, unknown>;
   answer.model = group;
@@ -144,6 +184,12 @@ export async function handleModelCall(
   const usable = servingDeployments(context, caller, group, call.modes, call.operation);
 
   const stream = call.body.stream === true;
+  const trace = context.tracing.startCall({
+    operation: call.operation,
+    group,
+    stream,
+    headers: call.requestHeaders,
+  });
   const cachePolicy: CachePolicy = {
     settings: context.runtime.config.cache,
     caller,
@@ -156,7 +202,7 @@ export async function handleModelCall(
     const cached = await readCache(context, cacheKey);
     context.metrics.cacheLookup(cached !== undefined);
     if (cached !== undefined) {
-      finish(context, caller, call, group, undefined, { status: 200, cacheHit: true });
+      finish(context, caller, call, group, undefined, { status: 200, cacheHit: true }, trace);
       if (stream)
         return writeStream(context, response, {
           cached: cached as ChatCompletionChunk[],
@@ -190,15 +236,20 @@ export async function handleModelCall(
   try {
     if (stream) {
       let chosen: Deployment | undefined;
-      const opened = await router.route<OpenedStream>(routeRequest, async (deployment) => {
+      const opened = await router.route<OpenedStream>(routeRequest, async (deployment, number) => {
         chosen = deployment;
         const adapter = context.adapterFor(deployment);
-        const request =
+        const attempt = trace.attempt(deployment, number);
+        const request = traced(
           call.operation === "chat"
             ? adapter.chatRequest(call.body as ChatCompletionRequest, targetOf(deployment))
-            : passthroughRequest(call, deployment);
+            : passthroughRequest(call, deployment),
+          attempt,
+        );
         const t0 = performance.now();
-        const result = await openStream(context.pools, deployment, request, adapter, group);
+        const result = await inSpan(attempt, () =>
+          openStream(context.pools, deployment, request, adapter, group),
+        );
         router.stats.recordFirstToken(deployment.id, performance.now() - t0);
         context.metrics.firstTokenAfter(
           { model: group, deployment, operation: call.operation },
@@ -215,30 +266,37 @@ export async function handleModelCall(
           if (cacheKey && !failed && chunks.length > 0) {
             context.background(writeCache(context, cacheKey, chunks, call.cacheControl?.ttl), "cache write");
           }
-          return finish(context, caller, call, group, reservation, {
-            deployment,
-            usage,
-            status: failed ? 502 : 200,
-            cacheHit: false,
-          });
+          return finish(
+            context,
+            caller,
+            call,
+            group,
+            reservation,
+            { deployment, usage, status: failed ? 502 : 200, cacheHit: false },
+            trace,
+          );
         },
       });
       return;
     }
     let chosen: Deployment | undefined;
-    const result = await router.route(routeRequest, async (deployment) => {
+    const result = await router.route(routeRequest, async (deployment, number) => {
       chosen = deployment;
       const t0 = performance.now();
-      const answer = await callOnce(context, call, deployment, group);
+      const attempt = trace.attempt(deployment, number);
+      const answer = await inSpan(attempt, () => callOnce(context, call, deployment, group, attempt));
       router.stats.recordLatency(deployment.id, performance.now() - t0);
       return answer;
     });
-    const costUsd = finish(context, caller, call, group, reservation, {
-      deployment: chosen,
-      usage: result.usage,
-      status: 200,
-      cacheHit: false,
-    });
+    const costUsd = finish(
+      context,
+      caller,
+      call,
+      group,
+      reservation,
+      { deployment: chosen, usage: result.usage, status: 200, cacheHit: false },
+      trace,
+    );
     if (cacheKey)
       context.background(writeCache(context, cacheKey, result.body, call.cacheControl?.ttl), "cache write");
     sendJson(response, 200, result.body, {
@@ -247,7 +305,7 @@ export async function handleModelCall(
     });
   } catch (error) {
     const clientError = clientErrorFor(error);
-    finish(context, caller, call, group, reservation, { status: 502, cacheHit: false });
+    finish(context, caller, call, group, reservation, { status: 502, cacheHit: false }, trace);
     sendError(response, clientError);
   }
 }

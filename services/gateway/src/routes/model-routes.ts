@@ -32,6 +32,7 @@ function modelRoute(
       cacheControl: cache,
       startedMs: info.startedMs,
       startedPerf: info.startedPerf,
+      requestHeaders: request.headers,
     });
   };
 }
