@@ -16,7 +16,14 @@ let upstream: FakeUpstream;
 let running: RunningGateway;
 
 const document = (baseUrl: string) => ({
-  model_list: [deployment("qwen", baseUrl)],
+  model_list: [
+    deployment("qwen", baseUrl),
+    {
+      model_name: "kokoro",
+      litellm_params: { model: "openai_compatible/kokoro", api_base: baseUrl },
+      model_info: { mode: "audio_speech" },
+    },
+  ],
   router_settings: { num_retries: 2, retry_after: 0.01 },
   litellm_settings: { callbacks: ["otel"] },
   general_settings: { master_key: MASTER_KEY },
@@ -40,6 +47,7 @@ beforeAll(async () => {
     stream: true,
   });
   for await (const _chunk of stream);
+  await (await client.audio.speech.create({ model: "kokoro", voice: "alloy", input: PROMPT })).arrayBuffer();
   // Closing flushes the batch processor, so every span has reached the collector.
   await running.close();
 });
@@ -92,6 +100,16 @@ describe("OpenTelemetry traces", () => {
       "error.type": "server",
       "http.response.status_code": 500,
     });
+  });
+
+  it("cover the audio routes too", () => {
+    // OTLP span kinds: 2 server (the call), 3 client (an upstream attempt).
+    const call = collector.spans.find((span) => span.name === "audio_speech kokoro" && span.kind === 2);
+    expect(call?.attributes).toMatchObject({
+      "http.response.status_code": 200,
+      "gen_ai.provider.name": "openai_compatible",
+    });
+    expect(collector.spans.filter((span) => span.parentSpanId === call?.spanId)).toHaveLength(1);
   });
 
   it("export OTLP JSON without prompts, answers or keys", () => {

@@ -26,6 +26,7 @@ import {
   TracerProvider,
 } from "@opentelemetry/sdk-trace";
 import type { Deployment, TracingSettings } from "../config/gateway-config";
+import { UpstreamFailure } from "../upstream/upstream-failure";
 
 export interface CallTraceStart {
   /** `gen_ai.operation.name`: chat, text_completion, embeddings, rerank, ... */
@@ -59,6 +60,20 @@ export interface GatewayTracing {
   startCall(start: CallTraceStart): CallTrace;
   /** Exports what is buffered; called at shutdown. */
   shutdown(): Promise<void>;
+}
+
+/** Runs one attempt inside its span, which records the failure kind when it throws. */
+export async function inSpan<T>(attempt: AttemptTrace, run: () => Promise<T>): Promise<T> {
+  try {
+    const result = await run();
+    attempt.end();
+    return result;
+  } catch (error) {
+    attempt.end(
+      error instanceof UpstreamFailure ? { kind: error.kind, status: error.status } : { kind: "internal" },
+    );
+    throw error;
+  }
 }
 
 const NO_ATTEMPT: AttemptTrace = { headers: {}, end() {} };

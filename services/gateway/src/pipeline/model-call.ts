@@ -8,7 +8,7 @@ import type { Deployment } from "../config/gateway-config";
 import type { ModelMode } from "../config/litellm-schema";
 import { invalidRequest } from "../http/errors";
 import { sendError, sendJson } from "../http/respond";
-import type { AttemptTrace, CallTrace } from "../observability/tracing";
+import { type AttemptTrace, type CallTrace, inSpan } from "../observability/tracing";
 import { shapeBody, upstreamHeaders } from "../providers/openai-compatible/adapter";
 import { providerProfile } from "../providers/providers";
 import type {
@@ -20,7 +20,6 @@ import type {
 } from "../providers/types";
 import { DEFAULT_COMPLETION_RESERVE, estimatePromptTokens, pricesFor, tokenCostUsd } from "../spend/pricing";
 import { callJson, type OpenedStream, openStream } from "../upstream/call";
-import { UpstreamFailure } from "../upstream/upstream-failure";
 import { type Reservation, reserve, settle } from "./admission";
 import { type Caller, mayUse, servingDeployments } from "./caller";
 import { recordSpend } from "./record-spend";
@@ -125,20 +124,6 @@ function reserveCostUsd(deployments: readonly Deployment[], tokensIn: number, to
 function traced(request: UpstreamRequest, attempt: AttemptTrace): UpstreamRequest {
   if (!attempt.headers.traceparent) return request;
   return { ...request, headers: { ...request.headers, ...attempt.headers } };
-}
-
-/** Runs one attempt inside its trace span, which records the failure kind when it throws. */
-async function inSpan<T>(attempt: AttemptTrace, run: () => Promise<T>): Promise<T> {
-  try {
-    const result = await run();
-    attempt.end();
-    return result;
-  } catch (error) {
-    attempt.end(
-      error instanceof UpstreamFailure ? { kind: error.kind, status: error.status } : { kind: "internal" },
-    );
-    throw error;
-  }
 }
 
 async function callOnce(

@@ -3,6 +3,7 @@ import { pipeline } from "node:stream/promises";
 import type { Deployment } from "../config/gateway-config";
 import { readJsonObject } from "../http/body";
 import { sendError } from "../http/respond";
+import { inSpan } from "../observability/tracing";
 import { reserve, settle } from "../pipeline/admission";
 import { callerOf, mayUse, servingDeployments } from "../pipeline/caller";
 import { targetOf } from "../pipeline/model-call";
@@ -87,12 +88,19 @@ export const SPEECH_ROUTE: Route = {
       Date.now(),
     );
     let chosen: Deployment | undefined;
+    const trace = context.tracing.startCall({
+      operation: "audio_speech",
+      group: body.model,
+      stream: true,
+      headers: request.headers,
+    });
+    const traceEnd = { inputTokens: 0, outputTokens: 0, cacheHit: false };
     try {
       const answer = await router.route(
         { group: body.model, stream: true, estimatedTokens: 0, allowed: (group) => mayUse(caller, group) },
-        async (deployment) => {
+        async (deployment, number) => {
           chosen = deployment;
-          return speak(context, deployment, body);
+          return inSpan(trace.attempt(deployment, number), () => speak(context, deployment, body));
         },
       );
       const costUsd = costOf(chosen as Deployment);
@@ -112,8 +120,10 @@ export const SPEECH_ROUTE: Route = {
         startedMs: info.startedMs,
         cacheHit: false,
       });
+      trace.end({ ...traceEnd, status: 200, deployment: chosen, costUsd });
     } catch (error) {
       context.background(settle(context.state, reservation, 0, 0), "settle");
+      trace.end({ ...traceEnd, status: 502, costUsd: 0 });
       sendError(response, clientErrorFor(error));
     }
   },

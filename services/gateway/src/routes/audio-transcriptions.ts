@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
+import type { IncomingHttpHeaders } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
@@ -17,6 +18,7 @@ import type { Deployment } from "../config/gateway-config";
 import { invalidRequest } from "../http/errors";
 import { boundaryOf, MultipartParser, type PartHeaders } from "../http/multipart";
 import { sendError } from "../http/respond";
+import { inSpan } from "../observability/tracing";
 import { reserve, settle } from "../pipeline/admission";
 import { type Caller, callerOf, mayUse, servingDeployments } from "../pipeline/caller";
 import { targetOf } from "../pipeline/model-call";
@@ -119,6 +121,7 @@ export const TRANSCRIPTION_ROUTE: Route = {
   name: "audio_transcriptions",
   handler: async (context, request, response, info) => {
     const caller = await callerOf(context, request, info.startedMs);
+    const origin: CallOrigin = { caller, startedMs: info.startedMs, headers: request.headers };
     const parser = new MultipartParser(boundaryOf(request.headers["content-type"]));
     const upload: Upload = { fields: [] };
     let directCall: Promise<{ contentType: string; body: Buffer; deployment: Deployment }> | undefined;
@@ -142,7 +145,7 @@ export const TRANSCRIPTION_ROUTE: Route = {
               const model = upload.fields.find(([name]) => name === "model")?.[1];
               if (model) {
                 upload.direct = new PassThrough();
-                directCall = startDirect(context, caller, model, upload, upload.direct, info.startedMs);
+                directCall = startDirect(context, origin, model, upload, upload.direct);
                 directCall.catch(() => request.resume());
               } else {
                 const directory = await mkdtemp(join(tmpdir(), "gateway-upload-"));
@@ -176,7 +179,7 @@ export const TRANSCRIPTION_ROUTE: Route = {
       const model = upload.fields.find(([name]) => name === "model")?.[1];
       if (!model) throw invalidRequest("The form has no 'model' field.", "model");
       const path = upload.spool?.path as string;
-      const answer = await routeTranscription(context, caller, model, info.startedMs, true, (deployment) =>
+      const answer = await routeTranscription(context, origin, model, true, (deployment) =>
         send(context, deployment, upload.fields, upload.file as PartHeaders, () => createReadStream(path)),
       );
       answerWith(response, answer);
@@ -200,24 +203,29 @@ function answerWith(
   response.end(answer.body);
 }
 
+/** Who asked, when, and the trace context they sent. */
+interface CallOrigin {
+  readonly caller: Caller;
+  readonly startedMs: number;
+  readonly headers: IncomingHttpHeaders;
+}
+
 function startDirect(
   context: GatewayContext,
-  caller: Caller,
+  origin: CallOrigin,
   model: string,
   upload: Upload,
   data: PassThrough,
-  startedMs: number,
 ) {
-  return routeTranscription(context, caller, model, startedMs, false, (deployment) =>
+  return routeTranscription(context, origin, model, false, (deployment) =>
     send(context, deployment, upload.fields, upload.file as PartHeaders, () => data),
   );
 }
 
 async function routeTranscription(
   context: GatewayContext,
-  caller: Caller,
+  { caller, startedMs, headers }: CallOrigin,
   model: string,
-  startedMs: number,
   retryable: boolean,
   attempt: (deployment: Deployment) => Promise<{ contentType: string; body: Buffer }>,
 ) {
@@ -225,6 +233,13 @@ async function routeTranscription(
   servingDeployments(context, caller, model, ["audio_transcription"], "transcription");
   const reservation = await reserve(context.state, context.metrics, caller, 0, 0, Date.now());
   let chosen: Deployment | undefined;
+  const trace = context.tracing.startCall({
+    operation: "audio_transcription",
+    group: model,
+    stream: false,
+    headers,
+  });
+  const traceEnd = { inputTokens: 0, outputTokens: 0, cacheHit: false };
   try {
     const answer = await router.route(
       {
@@ -234,9 +249,9 @@ async function routeTranscription(
         allowed: (group) => mayUse(caller, group),
         replayable: retryable,
       },
-      async (deployment) => {
+      async (deployment, number) => {
         chosen = deployment;
-        return attempt(deployment);
+        return inSpan(trace.attempt(deployment, number), () => attempt(deployment));
       },
     );
     const deployment = chosen as Deployment;
@@ -254,9 +269,11 @@ async function routeTranscription(
       startedMs,
       cacheHit: false,
     });
+    trace.end({ ...traceEnd, status: 200, deployment, costUsd });
     return { ...answer, deployment };
   } catch (error) {
     context.background(settle(context.state, reservation, 0, 0), "settle");
+    trace.end({ ...traceEnd, status: 502, costUsd: 0 });
     throw error;
   }
 }
