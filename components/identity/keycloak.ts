@@ -6,16 +6,9 @@ import { PINNED_CHARTS } from "../charts/pinned-charts";
 import { pinnedImage } from "../common/images";
 import { MONITOR_LABELS } from "../common/monitoring";
 import { zoneSpread } from "../common/topology";
+import { type KeycloakClient, realmClientProblems, realmRepresentation } from "./keycloak-realm";
 
-/** An OIDC client of the realm. Confidential unless `publicClient`; confidential ones get a generated secret. */
-export interface KeycloakClient {
-  /** Lower-case DNS label, e.g. `"grafana"`; also names the client's Secret. */
-  readonly clientId: string;
-  /** Allowed redirect URIs; none means no browser login (standard flow off). */
-  readonly redirectUris: readonly string[];
-  /** Browser or CLI client without a secret (PKCE S256 required). Default `false`. */
-  readonly publicClient?: boolean;
-}
+export { type KeycloakClient, REALM_ROLES, realmRepresentation } from "./keycloak-realm";
 
 export interface KeycloakArgs {
   /** Existing restricted namespace for Keycloak and its Secrets. No default. */
@@ -51,7 +44,6 @@ export interface KeycloakArgs {
 }
 
 export const KEYCLOAK_IMAGE = "quay.io/keycloak/keycloak:26.5.6";
-export const REALM_ROLES = ["platform-admin", "app-team"] as const;
 
 const HTTP_PORT = 8080;
 /** Keycloak's management interface: /health and /metrics. */
@@ -70,7 +62,6 @@ const ENVOY_PROXIES = {
 const ADMIN_USER = "admin";
 const RESOURCES = { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "2Gi" } };
 const RUNTIME_DEFAULT = { type: "RuntimeDefault" };
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** `image` as the chart takes it; throws unless pinned by a tag other than `latest`, or a digest. */
 export function chartImage(image: string): { repository: string; tag: string; digest: string } {
@@ -80,70 +71,6 @@ export function chartImage(image: string): { repository: string; tag: string; di
 
 /** Chart values such as `extraEnv` are YAML list templates: one flow-style item per line. */
 const yamlList = (items: readonly object[]) => items.map((item) => `- ${JSON.stringify(item)}`).join("\n");
-
-const mapper = (name: string, protocolMapper: string, config: Record<string, string>) => ({
-  name,
-  protocol: "openid-connect",
-  protocolMapper,
-  consentRequired: false,
-  config,
-});
-
-/**
- * The realm import: both realm roles and every client with two mappers, realm roles as a flat `roles`
- * claim and the client's own id as audience. `secrets` holds confidential clients' secrets (Outputs).
- */
-export function realmRepresentation(
-  realm: string,
-  clients: readonly KeycloakClient[],
-  secrets: Readonly<Record<string, pulumi.Input<string>>>,
-) {
-  return {
-    realm,
-    enabled: true,
-    sslRequired: "external",
-    registrationAllowed: false,
-    bruteForceProtected: true,
-    roles: { realm: REALM_ROLES.map((role) => ({ name: role })) },
-    clients: clients.map((client) => ({
-      clientId: client.clientId,
-      name: client.clientId,
-      enabled: true,
-      protocol: "openid-connect",
-      publicClient: client.publicClient ?? false,
-      ...(client.publicClient
-        ? {}
-        : { clientAuthenticatorType: "client-secret", secret: secrets[client.clientId] }),
-      serviceAccountsEnabled: !client.publicClient,
-      standardFlowEnabled: client.redirectUris.length > 0,
-      implicitFlowEnabled: false,
-      directAccessGrantsEnabled: false,
-      redirectUris: [...client.redirectUris],
-      webOrigins: ["+"],
-      attributes: {
-        "post.logout.redirect.uris": "+",
-        ...(client.publicClient ? { "pkce.code.challenge.method": "S256" } : {}),
-      },
-      protocolMappers: [
-        mapper("realm-roles", "oidc-usermodel-realm-role-mapper", {
-          "claim.name": "roles",
-          "jsonType.label": "String",
-          multivalued: "true",
-          "id.token.claim": "true",
-          "access.token.claim": "true",
-          "userinfo.token.claim": "true",
-          "introspection.token.claim": "true",
-        }),
-        mapper("audience", "oidc-audience-mapper", {
-          "included.client.audience": client.clientId,
-          "id.token.claim": "false",
-          "access.token.claim": "true",
-          "introspection.token.claim": "true",
-        }),
-      ],
-    })),
-  };
-}
 
 function checkArgs(name: string, args: KeycloakArgs, replicas: number, realm: string) {
   if (!Number.isInteger(replicas) || replicas < 1)
@@ -156,10 +83,8 @@ function checkArgs(name: string, args: KeycloakArgs, replicas: number, realm: st
     );
   if (!/^[A-Za-z0-9_-]+$/.test(realm) || realm === "master")
     throw new Error(`${name}: realm "${realm}" must be a simple name other than "master"`);
-  const ids = args.clients.map((client) => client.clientId);
-  for (const id of ids)
-    if (!DNS_LABEL.test(id)) throw new Error(`${name}: clientId "${id}" is not a DNS label`);
-  if (new Set(ids).size !== ids.length) throw new Error(`${name}: clients lists a clientId twice`);
+  const clientProblems = realmClientProblems(args.clients);
+  if (clientProblems.length > 0) throw new Error(`${name}: ${clientProblems.join("; ")}`);
   for (const id of Object.keys(args.clientSecretNamespaces ?? {})) {
     const client = args.clients.find((c) => c.clientId === id);
     if (!client || client.publicClient)

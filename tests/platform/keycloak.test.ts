@@ -17,7 +17,12 @@ const CLIENTS = [
   { clientId: "grafana", redirectUris: ["https://grafana.ai.example.com/login/generic_oauth"] },
   { clientId: "llm-gateway-admin", redirectUris: ["https://llm.ai.example.com/admin/*"], publicClient: true },
   { clientId: "mcp-server", redirectUris: [] },
-  { clientId: "agent-service", redirectUris: ["https://agent.ai.example.com/callback"] },
+  {
+    clientId: "agent-service",
+    redirectUris: ["https://agent.ai.example.com/callback"],
+    standardTokenExchange: true,
+    audiences: ["mcp-server"],
+  },
 ];
 const DEV: KeycloakArgs = {
   namespace: "identity",
@@ -241,6 +246,47 @@ describe("Keycloak", () => {
     expect(parse(values(run).extraVolumeMounts)).toEqual([
       { name: "realm", mountPath: "/opt/keycloak/data/import", readOnly: true },
     ]);
+  });
+
+  it("lets a confidential client exchange tokens for another client it names as audience", async () => {
+    const { run } = await render(DEV);
+    const byId = Object.fromEntries(realmJson(run).clients.map((c: { clientId: string }) => [c.clientId, c]));
+    const agent = byId["agent-service"];
+    // Keycloak 26.2+ standard token exchange is a per-client switch.
+    expect(agent.attributes["standard.token.exchange.enabled"]).toBe("true");
+    expect(agent.publicClient).toBe(false);
+    expect(agent.serviceAccountsEnabled).toBe(true);
+    // The exchanged token's audience must be available to the requester: its own mapper adds it.
+    const audiences = agent.protocolMappers
+      .filter((m: { protocolMapper: string }) => m.protocolMapper === "oidc-audience-mapper")
+      .map((m: { name: string; config: Record<string, string> }) => [
+        m.name,
+        m.config["included.client.audience"],
+      ]);
+    expect(audiences).toEqual([
+      ["audience", "agent-service"],
+      ["audience-mcp-server", "mcp-server"],
+    ]);
+    for (const other of ["grafana", "mcp-server"]) {
+      expect(byId[other].attributes["standard.token.exchange.enabled"]).toBeUndefined();
+      expect(byId[other].protocolMappers).toHaveLength(2);
+    }
+  });
+
+  it.each([
+    [
+      [{ clientId: "cli", redirectUris: [], publicClient: true, standardTokenExchange: true }],
+      'client "cli": token exchange needs a confidential client',
+    ],
+    [
+      [{ clientId: "agent", redirectUris: [], audiences: ["nobody", "agent"] }],
+      'client "agent": audience "nobody" is not another client of the realm; client "agent": audience "agent"',
+    ],
+  ])("rejects realm clients %j before declaring anything", async (clients, message) => {
+    const failure = await render({ ...DEV, clients, clientSecretNamespaces: {} }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ProgramFailed);
+    expect((failure as ProgramFailed).declared).toEqual([]);
+    expect(String((failure as ProgramFailed).cause)).toContain(message);
   });
 
   it("hands each requested client secret to its namespace as client-secret", async () => {
