@@ -16,6 +16,9 @@ export const GATEWAY_ENV = {
   masterKey: "GATEWAY_MASTER_KEY",
 } as const;
 
+/** The standard OpenTelemetry variable the gateway reads the traces URL from (not via the config). */
+export const TRACES_ENDPOINT_ENV = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
+
 /** The serving engine behind an endpoint; only vLLM gets LiteLLM's `hosted_vllm` provider. */
 export type ServingEngine = "vllm" | "llama.cpp" | "speaches" | "chattts";
 
@@ -110,6 +113,8 @@ export interface GatewayConfigInput {
   /** Upper bound of one upstream call, seconds. */
   readonly requestTimeoutSeconds: number;
   readonly serviceKeys: readonly ServiceKey[];
+  /** Export traces (to the endpoint the pod's environment names). */
+  readonly traces: boolean;
 }
 
 export const ROUTING_DEFAULTS = {
@@ -243,6 +248,7 @@ export function gatewayConfig(input: GatewayConfigInput) {
       cache: input.cache.enabled,
       cache_params: { ttl: input.cache.ttlSeconds },
       request_timeout: input.requestTimeoutSeconds,
+      ...(input.traces ? { callbacks: ["otel"] } : {}),
     },
   };
 }

@@ -26,6 +26,8 @@ export interface GatewayNetworkSpec {
   readonly metricsNamespace: string;
   /** In-cluster base URLs of the model servers (may resolve later). */
   readonly modelUrls: readonly pulumi.Input<string>[];
+  /** In-cluster OTLP traces URL, when traces are on. */
+  readonly tracesUrl?: string;
   readonly redis: ServerPeer;
   readonly database: ServerPeer;
   /** Whether any cloud model is configured: opens HTTPS to public addresses. */
@@ -69,7 +71,7 @@ export function inClusterTarget(url: string): { namespace: string; port: number 
 }
 
 /** One egress rule per namespace, with the ports the model servers there listen on. */
-export function modelServerEgress(urls: readonly string[]) {
+export function inClusterEgress(urls: readonly string[]) {
   const portsByNamespace = new Map<string, Set<number>>();
   for (const { namespace, port } of urls.map(inClusterTarget))
     portsByNamespace.set(namespace, (portsByNamespace.get(namespace) ?? new Set()).add(port));
@@ -139,8 +141,9 @@ export function declareGatewayNetwork(
   if (spec.modelUrls.length > 0)
     egressPolicy(
       "model-servers",
-      pulumi.all([...spec.modelUrls]).apply((urls) => modelServerEgress(urls)),
+      pulumi.all([...spec.modelUrls]).apply((urls) => inClusterEgress(urls)),
     );
+  if (spec.tracesUrl) egressPolicy("traces", inClusterEgress([spec.tracesUrl]));
   if (spec.cloudProviders)
     egressPolicy("cloud-providers", [
       {

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { RESTRICTED_READ_ONLY_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from "../common/security-context";
 import { zoneSpread } from "../common/topology";
-import { GATEWAY_ENV, providerKeyEnv, serviceKeyEnv } from "./gateway-config";
+import { GATEWAY_ENV, providerKeyEnv, serviceKeyEnv, TRACES_ENDPOINT_ENV } from "./gateway-config";
 import {
   CONFIG_PATH,
   GATEWAY_DEFAULTS,
@@ -23,7 +23,7 @@ const fromSecret = (variable: string, name: string, key: string) => ({
   valueFrom: { secretKeyRef: { name, key } },
 });
 
-/** Every secret the gateway reads, each from a Secret by reference: Redis, PostgreSQL, master key, provider keys. */
+/** The gateway's environment: every secret by reference to a Secret (Redis, PostgreSQL, keys), the traces URL. */
 export function gatewayEnv(args: LlmGatewayArgs, masterKeySecretName: string) {
   return [
     fromSecret(GATEWAY_ENV.redisUrl, args.redis.secretName, args.redis.key ?? "url"),
@@ -35,6 +35,7 @@ export function gatewayEnv(args: LlmGatewayArgs, masterKeySecretName: string) {
     ...(args.serviceKeys ?? []).map((serviceKey) =>
       fromSecret(serviceKeyEnv(serviceKey.alias), serviceKey.secret.name, serviceKey.secret.key),
     ),
+    ...(args.tracesEndpoint ? [{ name: TRACES_ENDPOINT_ENV, value: args.tracesEndpoint }] : []),
   ];
 }
 

@@ -67,6 +67,11 @@ export interface LlmGatewayArgs {
   readonly requestTimeoutSeconds?: number;
   /** Keys of the platform's own services, accepted like virtual keys. Default `[]`. */
   readonly serviceKeys?: readonly ServiceKey[];
+  /**
+   * In-cluster OTLP/HTTP traces URL (e.g. `http://alloy.observability.svc.cluster.local:4318/v1/traces`);
+   * the gateway then exports a span per call and per upstream attempt. Default: no traces.
+   */
+  readonly tracesEndpoint?: string;
 }
 
 export const GATEWAY_PORT = 4000;
@@ -103,6 +108,13 @@ export function llmGatewayArgProblems(args: LlmGatewayArgs): string[] {
     problems.push(`route.listenerName "${HTTP_LISTENER}" is the plain-HTTP listener; name the HTTPS one`);
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/.test(args.route.hostname))
     problems.push(`route.hostname "${args.route.hostname}" must be a bare DNS name`);
+  if (args.tracesEndpoint !== undefined) {
+    try {
+      inClusterTarget(args.tracesEndpoint);
+    } catch (error) {
+      problems.push(`tracesEndpoint: ${(error as Error).message}`);
+    }
+  }
   for (const endpoint of args.modelEndpoints ?? []) {
     if (typeof endpoint.url !== "string") continue; // checked when it resolves
     try {
@@ -125,5 +137,6 @@ export function configSettings(args: LlmGatewayArgs) {
     cache: args.cache ?? GATEWAY_DEFAULTS.cache,
     requestTimeoutSeconds: args.requestTimeoutSeconds ?? GATEWAY_DEFAULTS.requestTimeoutSeconds,
     serviceKeys: args.serviceKeys ?? [],
+    traces: args.tracesEndpoint !== undefined,
   };
 }

@@ -135,6 +135,7 @@ export class LlmGateway extends pulumi.ComponentResource {
         clientNamespaces: args.clientNamespaces ?? GATEWAY_DEFAULTS.clientNamespaces,
         metricsNamespace: args.metricsNamespace ?? GATEWAY_DEFAULTS.metricsNamespace,
         modelUrls: endpoints.map((endpoint) => endpoint.url),
+        tracesUrl: args.tracesEndpoint,
         redis: args.redis,
         database: args.database,
         cloudProviders: cloudModels.length > 0,

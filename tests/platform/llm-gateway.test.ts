@@ -205,6 +205,24 @@ describe("LlmGateway", () => {
     ]);
   });
 
+  it("exports traces to an in-cluster collector when given one, and may reach it", async () => {
+    const endpoint = "http://alloy.observability.svc.cluster.local:4318/v1/traces";
+    const { run } = await render({ ...DEV, tracesEndpoint: endpoint });
+    expect(envByName(run).OTEL_EXPORTER_OTLP_TRACES_ENDPOINT).toEqual({
+      name: "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+      value: endpoint,
+    });
+    expect(configOf(run).litellm_settings.callbacks).toEqual(["otel"]);
+    expect(policy(run, "llm-gateway-traces").egress).toEqual([
+      {
+        to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "observability" } } }],
+        ports: tcp(4318),
+      },
+    ]);
+    const { run: plain } = await render(DEV);
+    expect(configOf(plain).litellm_settings.callbacks).toBeUndefined();
+  });
+
   it("runs restricted with a read-only root, /tmp as emptyDir, requests and a memory limit, and probes", async () => {
     const { run } = await render(DEV);
     expect(container(run).securityContext).toEqual({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { postgresUrl, redisUrl } from "../../components/gateway/connection-urls";
-import { inClusterTarget, modelServerEgress } from "../../components/gateway/gateway-network";
+import { inClusterEgress, inClusterTarget } from "../../components/gateway/gateway-network";
 
 describe("gateway connection URLs", () => {
   it("builds a PostgreSQL URL that parses back to the same parts, special characters included", () => {
@@ -63,7 +63,7 @@ describe("model server egress", () => {
 
   it("opens one rule per namespace with each distinct port once", () => {
     expect(
-      modelServerEgress([
+      inClusterEgress([
         "http://a.ai.svc.cluster.local:8000/v1",
         "http://b.ai.svc.cluster.local:8080/v1",
         "http://c.ai.svc.cluster.local:8000/v1",

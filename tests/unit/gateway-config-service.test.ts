@@ -6,6 +6,7 @@ import {
   type GatewayConfigInput,
   renderGatewayConfig,
   serviceKeyEnv,
+  TRACES_ENDPOINT_ENV,
 } from "../../components/gateway/gateway-config";
 import { GatewayConfigError, parseGatewayConfig } from "../../services/gateway/src/config/load-config";
 
@@ -83,6 +84,7 @@ const INPUT: GatewayConfigInput = {
     { alias: "mcp-server", secret: { name: "mcp-server-gateway-key", key: "key" }, models: ["bge-m3"] },
     { alias: "agent-service", secret: { name: "agent-service-gateway-key", key: "key" } },
   ],
+  traces: true,
 };
 
 /** What the Deployment's Secrets put in the environment. */
@@ -93,6 +95,7 @@ const ENV: NodeJS.ProcessEnv = {
   [GATEWAY_ENV.masterKey]: "sk-0123456789abcdef",
   [serviceKeyEnv("mcp-server")]: "sk-mcp-server-0123456789abcdef",
   [serviceKeyEnv("agent-service")]: "sk-agent-service-0123456789abcdef",
+  [TRACES_ENDPOINT_ENV]: "http://alloy.observability.svc.cluster.local:4318/v1/traces",
   ...Object.fromEntries(Object.values(CLOUD_PROVIDERS).map((p) => [p.apiKeyEnv, `key-of-${p.apiKeyEnv}`])),
 };
 
@@ -136,6 +139,7 @@ describe("the generated config, read by the gateway service's own loader", () =>
       { id: "svc_mcp-server", alias: "mcp-server", models: ["bge-m3"] },
       { id: "svc_agent-service", alias: "agent-service" },
     ]);
+    expect(config.tracing).toMatchObject({ endpoint: ENV[TRACES_ENDPOINT_ENV] });
   });
 
   it("fails naming each variable the Deployment must set, when they are missing", () => {

@@ -94,6 +94,7 @@ const INPUT: GatewayConfigInput = {
   cache: { enabled: false, ttlSeconds: 600 },
   requestTimeoutSeconds: 600,
   serviceKeys: [],
+  traces: false,
 };
 
 const parsed = (input: GatewayConfigInput = INPUT) => parse(renderGatewayConfig(input));
