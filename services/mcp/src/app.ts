@@ -97,14 +97,23 @@ export function createApp(options: AppOptions): RequestHandler {
       );
     }
     const caller = await options.authenticate(request);
-    const retryAfter = options.rateLimiter.take(caller.id);
+    const decision = await options.rateLimiter.take(caller.id);
     const body = await readJsonBody(request, options.maxBodyBytes);
     const calls = toolCallsIn(body);
-    if (retryAfter > 0) {
-      for (const call of calls) record(options.audit, options.metrics, caller, call, "rate_limited", 0);
-      throw new HttpError(429, "rate_limited", `rate limit reached for ${caller.id}`, {
-        "retry-after": String(retryAfter),
-      });
+    if (!decision.allowed) {
+      const unavailable = decision.reason === "store_unavailable";
+      const detail = unavailable ? "rate limit store unavailable" : undefined;
+      for (const call of calls)
+        record(options.audit, options.metrics, caller, call, "rate_limited", 0, detail);
+      const headers = { "retry-after": String(decision.retryAfterSeconds) };
+      throw unavailable
+        ? new HttpError(
+            503,
+            "rate_limit_unavailable",
+            "the rate limit store is unavailable; retry shortly",
+            headers,
+          )
+        : new HttpError(429, "rate_limited", `rate limit reached for ${caller.id}`, headers);
     }
     for (const call of calls) {
       const required = options.catalog.scopesFor(call.tool);

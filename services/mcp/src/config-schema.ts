@@ -39,6 +39,25 @@ const authSchema = z.discriminatedUnion("mode", [
   z.object({ mode: z.literal("none") }),
 ]);
 
+/** Per-caller token buckets; `prefault` runs the defaults below through the schema, so they are written once. */
+const rateLimitSchema = z
+  .object({
+    requestsPerMinute: z.number().int().positive().default(120),
+    burst: z.number().int().positive().default(30),
+    /**
+     * Environment variable holding a Redis URL: the buckets live there, one limit across all replicas.
+     * Default: each replica counts in its own memory.
+     */
+    redisUrlEnv: secretRef.optional(),
+    /** Prefix of the per-caller keys in Redis. */
+    redisKeyPrefix: z.string().min(1).default("mcp:ratelimit:"),
+    /** Longest a request waits for Redis before `onRedisError` applies. */
+    redisTimeoutMs: z.number().int().positive().max(10_000).default(250),
+    /** While Redis fails: `local` counts in this replica's memory, `open` lets requests through, `closed` answers 503. */
+    onRedisError: z.enum(["local", "open", "closed"]).default("local"),
+  })
+  .prefault({});
+
 const embeddingsSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("gateway"),
@@ -142,12 +161,7 @@ export const configSchema = z
   .object({
     server: serverSchema,
     auth: authSchema,
-    rateLimit: z
-      .object({
-        requestsPerMinute: z.number().int().positive().default(120),
-        burst: z.number().int().positive().default(30),
-      })
-      .default({ requestsPerMinute: 120, burst: 30 }),
+    rateLimit: rateLimitSchema,
     gateway: z
       .object({
         baseUrl: z.url(),

@@ -40,6 +40,7 @@ export function parseConfig(raw: unknown): McpConfig {
 export function secretNames(config: McpConfig): string[] {
   const names = new Set<string>();
   const add = (name: string | undefined) => name && names.add(name);
+  add(config.rateLimit.redisUrlEnv);
   if (config.gateway) add(config.gateway.apiKeyEnv);
   if (config.knowledge.embeddings.kind === "gateway") add(config.knowledge.embeddings.apiKeyEnv);
   if (config.knowledge.store.kind === "milvus") add(config.knowledge.store.tokenEnv);

@@ -10,8 +10,8 @@ import { PostgresFederationStore } from "./federation/federation-store";
 import { FederationRegistry } from "./federation/registry";
 import { connectRemote } from "./federation/remote-client";
 import { gatewayChatModel } from "./gateway/chat-model";
+import { createRateLimiter } from "./http/create-rate-limiter";
 import { hostsOf } from "./http/origin-guard";
-import { RateLimiter } from "./http/rate-limit";
 import { type Embedder, GatewayEmbedder, HashingEmbedder } from "./knowledge/embeddings";
 import { KnowledgeBase } from "./knowledge/knowledge-base";
 import { MilvusVectorStore } from "./knowledge/milvus-store";
@@ -57,6 +57,7 @@ export async function createRuntime(
   overrides: RuntimeOverrides = {},
 ): Promise<Runtime> {
   const log = overrides.log ?? ((line) => console.error(JSON.stringify(line)));
+  const metrics = createMetrics();
   const audit = overrides.audit ?? stdoutAuditSink;
   const guard = new SsrfGuard(config.ssrf);
   const optionalSecret = (name?: string) => (name ? secret(secrets, name) : undefined);
@@ -163,6 +164,11 @@ export async function createRuntime(
       audit,
     }),
   ];
+  const rateLimiter = await createRateLimiter(config.rateLimit, {
+    redisUrl: optionalSecret(config.rateLimit.redisUrlEnv),
+    metrics,
+    log,
+  });
   const handler = createApp({
     publicUrl,
     issuer: config.auth.mode === "oauth" ? config.auth.issuer : undefined,
@@ -173,9 +179,9 @@ export async function createRuntime(
     responseMode: config.server.responseMode,
     maxBodyBytes: config.server.maxBodyBytes,
     authenticate: authenticatorFor(config),
-    rateLimiter: new RateLimiter(config.rateLimit.requestsPerMinute, config.rateLimit.burst),
+    rateLimiter,
     audit,
-    metrics: createMetrics(),
+    metrics,
     catalog,
     routes,
     scopes: [...new Set(tools.flatMap((tool) => tool.scopes)), "mcp:federated"],
@@ -187,6 +193,7 @@ export async function createRuntime(
     tools,
     async close() {
       for (const timer of timers) clearInterval(timer);
+      await rateLimiter.close?.();
       await federation.close();
       await Promise.all([...databases.values()].map((database) => database.close()));
       await knowledge.close();

@@ -35,6 +35,7 @@ describe("MCP server configuration", () => {
       "MCP_STATE_DATABASE_URL",
       "MILVUS_TOKEN",
       "PROMPT_DATABASE_URL",
+      "REDIS_URL",
       "SALES_DATABASE_URL",
       "TICKETS_API_KEY",
       "WECOM_SUPPORT_WEBHOOK",
@@ -45,7 +46,18 @@ describe("MCP server configuration", () => {
     const config = parseConfig(MINIMAL);
     expect(config.server).toMatchObject({ host: "0.0.0.0", port: 8080, responseMode: "sse" });
     expect(config.knowledge.store).toEqual({ kind: "pglite" });
-    expect(config.rateLimit).toEqual({ requestsPerMinute: 120, burst: 30 });
+    expect(config.rateLimit).toEqual({
+      requestsPerMinute: 120,
+      burst: 30,
+      redisKeyPrefix: "mcp:ratelimit:",
+      redisTimeoutMs: 250,
+      onRedisError: "local",
+    });
+    expect(parseConfig({ ...MINIMAL, rateLimit: { burst: 5 } }).rateLimit).toMatchObject({
+      requestsPerMinute: 120,
+      burst: 5,
+      onRedisError: "local",
+    });
   });
 
   it("lists every bad key at once", () => {
@@ -55,6 +67,7 @@ describe("MCP server configuration", () => {
       knowledge: { chunkTokens: 64, overlapTokens: 64 },
       connectors: [{ name: "Bad Name", description: "d", url: "https://x" }],
       ssrf: { allowCidrs: ["10.0.0.0/8", "10.0.0.0/33", "intranet"] },
+      rateLimit: { redisUrlEnv: "redis://redis:6379", onRedisError: "fail" },
     });
     expect(found).toEqual(
       expect.arrayContaining([
@@ -65,6 +78,8 @@ describe("MCP server configuration", () => {
         expect.stringMatching(/^connectors\.0\.name: /),
         "ssrf.allowCidrs.1: a CIDR range such as 10.20.0.0/16 or fd00:1::/64",
         "ssrf.allowCidrs.2: a CIDR range such as 10.20.0.0/16 or fd00:1::/64",
+        "rateLimit.redisUrlEnv: an environment variable name",
+        expect.stringMatching(/^rateLimit\.onRedisError: /),
       ]),
     );
   });

@@ -2,7 +2,7 @@ import { type AppOptions, createApp, type RequestHandler } from "../../../../ser
 import type { AuditRecord } from "../../../../services/mcp/src/audit";
 import { loopbackOnlyAuthenticator, oauthAuthenticator } from "../../../../services/mcp/src/auth/bearer-auth";
 import { resourceMetadataUrl } from "../../../../services/mcp/src/auth/resource-metadata";
-import { RateLimiter } from "../../../../services/mcp/src/http/rate-limit";
+import { MemoryRateLimiter } from "../../../../services/mcp/src/http/rate-limit";
 import type { McpCatalog } from "../../../../services/mcp/src/mcp/catalog";
 import { createMetrics } from "../../../../services/mcp/src/metrics";
 import type { FakeKeycloak } from "./fake-keycloak";
@@ -47,7 +47,7 @@ export async function startApp(options: StartOptions): Promise<RunningApp> {
           clientId: "mcp-server",
         })
       : loopbackOnlyAuthenticator(),
-    rateLimiter: new RateLimiter(rate.requestsPerMinute, rate.burst),
+    rateLimiter: new MemoryRateLimiter(rate.requestsPerMinute, rate.burst),
     audit: (record) => audit.push(record),
     metrics: createMetrics(),
     scopes: ["mcp:knowledge.read"],
