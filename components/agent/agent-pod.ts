@@ -1,0 +1,90 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { RESTRICTED_READ_ONLY_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from "../common/security-context";
+import { zoneSpread } from "../common/topology";
+import {
+  AGENT_CONFIG_PATH,
+  AGENT_DEFAULTS,
+  AGENT_ENV,
+  AGENT_PORT,
+  AGENT_UID,
+  type AgentServiceArgs,
+} from "./agent-service-args";
+
+const fromSecret = (variable: string, ref: { name: string; key: string }) => ({
+  name: variable,
+  valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } },
+});
+
+/** The contract's environment: the config path, and the client secret, gateway key and Redis URL by reference. */
+export function agentEnv(args: AgentServiceArgs) {
+  return [
+    { name: AGENT_ENV.configFile, value: AGENT_CONFIG_PATH },
+    fromSecret(AGENT_ENV.clientSecret, args.keycloak.clientSecret),
+    fromSecret(AGENT_ENV.gatewayKey, args.llmGateway.apiKeySecret),
+    ...(args.redis ? [fromSecret(AGENT_ENV.redisUrl, args.redis.urlSecret)] : []),
+  ];
+}
+
+const probe = (periodSeconds: number, failureThreshold: number) => ({
+  httpGet: { path: "/healthz", port: "http" },
+  periodSeconds,
+  failureThreshold,
+  timeoutSeconds: 2,
+});
+
+/** The Deployment's pod template: restricted, read-only root, config mounted, secrets by reference. */
+export function agentPodTemplate(
+  args: AgentServiceArgs,
+  spec: {
+    podLabels: Readonly<Record<string, string>>;
+    configMapName: string;
+    configChecksum: pulumi.Input<string>;
+  },
+) {
+  const resources = args.resources ?? AGENT_DEFAULTS.resources;
+  const pods = { ...spec.podLabels };
+  return {
+    metadata: { labels: pods, annotations: { "checksum/config": spec.configChecksum } },
+    spec: {
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      // SIGTERM lets running streams finish their current step before the pod goes.
+      terminationGracePeriodSeconds: 60,
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: AGENT_UID,
+        runAsGroup: AGENT_UID,
+        seccompProfile: RUNTIME_DEFAULT_SECCOMP,
+      },
+      ...(args.highAvailability ? { topologySpreadConstraints: zoneSpread(pods) } : {}),
+      containers: [
+        {
+          name: "agent",
+          image: args.image,
+          ports: [{ name: "http", containerPort: AGENT_PORT, protocol: "TCP" }],
+          env: agentEnv(args),
+          resources: {
+            requests: { cpu: resources.cpu, memory: resources.memory },
+            limits: { memory: resources.memoryLimit },
+          },
+          securityContext: RESTRICTED_READ_ONLY_CONTAINER,
+          startupProbe: probe(2, 30),
+          livenessProbe: probe(10, 3),
+          readinessProbe: probe(5, 2),
+          volumeMounts: [
+            {
+              name: "config",
+              mountPath: AGENT_CONFIG_PATH.slice(0, AGENT_CONFIG_PATH.lastIndexOf("/")),
+              readOnly: true,
+            },
+            { name: "tmp", mountPath: "/tmp" },
+          ],
+        },
+      ],
+      volumes: [
+        { name: "config", configMap: { name: spec.configMapName } },
+        { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+      ],
+    },
+  };
+}
