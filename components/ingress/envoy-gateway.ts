@@ -1,6 +1,8 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { allowIngress } from "../baseline/network-policy";
 import { PINNED_CHARTS } from "../charts/pinned-charts";
+import { prometheusMonitor } from "../common/monitoring";
 import { zoneSpread } from "../common/topology";
 
 export interface EnvoyGatewayArgs {
@@ -10,10 +12,19 @@ export interface EnvoyGatewayArgs {
   readonly gatewayClassName?: string;
   /** Controller replicas; above 1 adds a PodDisruptionBudget and a zone spread. Default `1`. */
   readonly replicas?: number;
+  /** Namespace of the Prometheus that scrapes the controller and the proxies. Default: no monitors. */
+  readonly metricsNamespace?: string;
 }
 
 const CONTROLLER_NAME = "gateway.envoyproxy.io/gatewayclass-controller";
-const CONTROLLER_LABELS = { "app.kubernetes.io/name": "gateway-helm" };
+export const ENVOY_CONTROLLER_PODS = { "app.kubernetes.io/name": "gateway-helm" };
+/** The Envoy proxy pods Envoy Gateway runs for each Gateway, in the controller's namespace. */
+export const ENVOY_PROXY_PODS = {
+  "app.kubernetes.io/component": "proxy",
+  "app.kubernetes.io/managed-by": "envoy-gateway",
+};
+/** Both serve Prometheus metrics here: the controller at /metrics, Envoy at /stats/prometheus. */
+const METRICS_PORT = 19001;
 
 /** Envoy Gateway (pinned chart, with the Gateway API CRDs) and the GatewayClass it serves. */
 export class EnvoyGateway extends pulumi.ComponentResource {
@@ -38,7 +49,7 @@ export class EnvoyGateway extends pulumi.ComponentResource {
             envoyGateway: {
               resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1024Mi" } },
             },
-            pod: { topologySpreadConstraints: replicas > 1 ? zoneSpread(CONTROLLER_LABELS) : [] },
+            pod: { topologySpreadConstraints: replicas > 1 ? zoneSpread(ENVOY_CONTROLLER_PODS) : [] },
           },
           podDisruptionBudget: { minAvailable: replicas > 1 ? 1 : 0 },
         },
@@ -55,6 +66,34 @@ export class EnvoyGateway extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [this.chart] },
     );
+    if (args.metricsNamespace) {
+      const scraped = [
+        { name: `${name}-controller`, pods: ENVOY_CONTROLLER_PODS, path: "/metrics" },
+        { name: `${name}-proxies`, pods: ENVOY_PROXY_PODS, path: "/stats/prometheus" },
+      ];
+      for (const { name: monitorName, pods, path } of scraped) {
+        prometheusMonitor(
+          "PodMonitor",
+          monitorName,
+          args.namespace,
+          pods,
+          [{ portNumber: METRICS_PORT, path }],
+          {
+            parent: this,
+          },
+        );
+        allowIngress(
+          `${monitorName}-metrics`,
+          {
+            namespace: args.namespace,
+            podLabels: pods,
+            peers: [{ namespace: args.metricsNamespace }],
+            ports: [METRICS_PORT],
+          },
+          { parent: this },
+        );
+      }
+    }
     this.registerOutputs({ gatewayClassName: this.gatewayClassName });
   }
 }

@@ -1,7 +1,9 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as certmanager from "@pulumi/kubernetes-cert-manager";
 import * as pulumi from "@pulumi/pulumi";
+import { allowIngress } from "../baseline/network-policy";
 import { PINNED_CHARTS } from "../charts/pinned-charts";
+import { prometheusMonitor } from "../common/monitoring";
 import { HTTP_LISTENER, type PublicService, tlsSecretName } from "../ingress/hostnames";
 
 export type TlsIssuer = "letsencrypt" | "letsencrypt-staging" | "self-signed";
@@ -19,7 +21,16 @@ export interface PlatformTlsArgs {
   readonly hostnames: Readonly<Record<PublicService, string>>;
   /** cert-manager controller replicas. Default `1`. */
   readonly replicas?: number;
+  /** Namespace of the Prometheus that scrapes the controller (certificate expiry, ACME calls). Default: no monitor. */
+  readonly metricsNamespace?: string;
 }
+
+/** The controller's pods and the metrics port its chart names `http-metrics`. */
+const CONTROLLER_PODS = {
+  "app.kubernetes.io/name": "cert-manager",
+  "app.kubernetes.io/component": "controller",
+};
+const METRICS_PORT = 9402;
 
 const ACME_SERVERS = {
   letsencrypt: "https://acme-v02.api.letsencrypt.org/directory",
@@ -61,6 +72,26 @@ export class PlatformTls extends pulumi.ComponentResource {
       { parent: this },
     );
     const afterManager = { parent: this, dependsOn: [manager] };
+    if (args.metricsNamespace) {
+      prometheusMonitor(
+        "PodMonitor",
+        `${name}-cert-manager`,
+        args.namespace,
+        CONTROLLER_PODS,
+        [{ port: "http-metrics" }],
+        afterManager,
+      );
+      allowIngress(
+        `${name}-cert-manager-metrics`,
+        {
+          namespace: args.namespace,
+          podLabels: CONTROLLER_PODS,
+          peers: [{ namespace: args.metricsNamespace }],
+          ports: [METRICS_PORT],
+        },
+        { parent: this },
+      );
+    }
     const clusterIssuer = (
       resourceName: string,
       issuerName: string,

@@ -1,6 +1,10 @@
 import type * as kubernetes from "@pulumi/kubernetes";
 import { allowEgress, allowIngress } from "../../components/baseline/network-policy";
-import { EnvoyGateway } from "../../components/ingress/envoy-gateway";
+import {
+  ENVOY_CONTROLLER_PODS,
+  ENVOY_PROXY_PODS,
+  EnvoyGateway,
+} from "../../components/ingress/envoy-gateway";
 import { type PublicService, platformHostnames } from "../../components/ingress/hostnames";
 import { SharedGateway } from "../../components/ingress/shared-gateway";
 import { PlatformTls } from "../../components/tls/platform-tls";
@@ -8,11 +12,6 @@ import type { PlatformConfig } from "../config";
 import type { PlatformNamespaces } from "./namespaces";
 
 /** Labels Envoy Gateway puts on the Envoy proxies it runs, and on its own controller. */
-const PROXY_PODS = {
-  "app.kubernetes.io/component": "proxy",
-  "app.kubernetes.io/managed-by": "envoy-gateway",
-};
-const CONTROLLER_PODS = { "app.kubernetes.io/name": "gateway-helm" };
 /** Namespaces whose services the Gateway routes to. */
 const BACKEND_NAMESPACES = ["ai", "identity", "observability"];
 
@@ -42,6 +41,7 @@ export function deployIngress(
           namespace: ingressNs,
           gatewayClassName: ingressSettings.gatewayClassName,
           replicas: ingressSettings.controllerReplicas,
+          metricsNamespace: namespaces.observability.name,
         },
         { ...opts, dependsOn: [namespaces.ingress] },
       )
@@ -60,6 +60,7 @@ export function deployIngress(
       gateway: { name: gateway.gatewayName, namespace: ingressNs },
       hostnames,
       replicas: ingressSettings.certManagerReplicas,
+      metricsNamespace: namespaces.observability.name,
     },
     { ...opts, dependsOn: [namespaces.certManager, gateway] },
   );
@@ -67,14 +68,14 @@ export function deployIngress(
   const policy = { parent: namespaces.ingress };
   allowIngress(
     "ingress-public",
-    { namespace: ingressNs, podLabels: PROXY_PODS, peers: "anywhere", ports: [10080, 10443] },
+    { namespace: ingressNs, podLabels: ENVOY_PROXY_PODS, peers: "anywhere", ports: [10080, 10443] },
     policy,
   );
   allowEgress(
     "ingress-backends",
     {
       namespace: ingressNs,
-      podLabels: PROXY_PODS,
+      podLabels: ENVOY_PROXY_PODS,
       peers: BACKEND_NAMESPACES.map((namespace) => ({ namespace })),
       ports: [],
     },
@@ -84,8 +85,8 @@ export function deployIngress(
     "ingress-xds",
     {
       namespace: ingressNs,
-      podLabels: PROXY_PODS,
-      peers: [{ namespace: ingressNs, podLabels: CONTROLLER_PODS }],
+      podLabels: ENVOY_PROXY_PODS,
+      peers: [{ namespace: ingressNs, podLabels: ENVOY_CONTROLLER_PODS }],
       ports: [18000, 18001, 18002],
     },
     policy,
@@ -94,8 +95,8 @@ export function deployIngress(
     "ingress-controller",
     {
       namespace: ingressNs,
-      podLabels: CONTROLLER_PODS,
-      peers: [{ namespace: ingressNs, podLabels: PROXY_PODS }],
+      podLabels: ENVOY_CONTROLLER_PODS,
+      peers: [{ namespace: ingressNs, podLabels: ENVOY_PROXY_PODS }],
       ports: [18000, 18001, 18002],
     },
     policy,
@@ -103,12 +104,12 @@ export function deployIngress(
   // The Kubernetes API server (and its webhook calls) live outside the pod network.
   allowEgress(
     "ingress-kube-api",
-    { namespace: ingressNs, podLabels: CONTROLLER_PODS, peers: "anywhere", ports: [443, 6443] },
+    { namespace: ingressNs, podLabels: ENVOY_CONTROLLER_PODS, peers: "anywhere", ports: [443, 6443] },
     policy,
   );
   allowIngress(
     "ingress-webhook",
-    { namespace: ingressNs, podLabels: CONTROLLER_PODS, peers: "anywhere", ports: [9443] },
+    { namespace: ingressNs, podLabels: ENVOY_CONTROLLER_PODS, peers: "anywhere", ports: [9443] },
     policy,
   );
 

@@ -8,6 +8,7 @@ const GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway";
 const CLUSTER_ISSUER = "kubernetes:cert-manager.io/v1:ClusterIssuer";
 const CERTIFICATE = "kubernetes:cert-manager.io/v1:Certificate";
 const CHART = "kubernetes:helm.sh/v4:Chart";
+const POD_MONITOR = "kubernetes:monitoring.coreos.com/v1:PodMonitor";
 
 describe("namespaces", () => {
   it("enforce Pod Security restricted and deny all traffic by default", async () => {
@@ -78,6 +79,38 @@ describe("ingress", () => {
     });
     expect(ofType(run, CHART).map((chart) => chart.name)).not.toContain("envoy-gateway-chart");
     expect(ofType(run, GATEWAY)[0]?.inputs.spec.gatewayClassName).toBe("amazon-vpc-lattice");
+  });
+});
+
+describe("ingress and TLS metrics", () => {
+  it("scrape the Envoy Gateway controller, its proxies and cert-manager, each allowed in from Prometheus only", async () => {
+    const run = await runStackFile("prod");
+    const monitor = (name: string) => byName(run, POD_MONITOR, `${name}-pod-monitor`).inputs;
+    expect(monitor("envoy-gateway-controller").spec).toMatchObject({
+      selector: { matchLabels: { "app.kubernetes.io/name": "gateway-helm" } },
+      podMetricsEndpoints: [{ portNumber: 19001, path: "/metrics" }],
+    });
+    expect(monitor("envoy-gateway-proxies").spec).toMatchObject({
+      selector: { matchLabels: { "app.kubernetes.io/managed-by": "envoy-gateway" } },
+      podMetricsEndpoints: [{ portNumber: 19001, path: "/stats/prometheus" }],
+    });
+    expect(monitor("tls-cert-manager")).toMatchObject({
+      metadata: { namespace: "cert-manager", labels: { release: "kube-prometheus-stack" } },
+      spec: { podMetricsEndpoints: [{ port: "http-metrics" }] },
+    });
+    for (const [name, port] of [
+      ["envoy-gateway-controller-metrics", 19001],
+      ["envoy-gateway-proxies-metrics", 19001],
+      ["tls-cert-manager-metrics", 9402],
+    ] as const) {
+      const spec = byName(run, NETWORK_POLICY, name).inputs.spec;
+      expect(spec.ingress, name).toEqual([
+        {
+          from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "observability" } } }],
+          ports: [{ protocol: "TCP", port }],
+        },
+      ]);
+    }
   });
 });
 
