@@ -2,6 +2,7 @@ import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { allowEgress, allowIngress } from "../baseline/network-policy";
 import { PINNED_CHARTS } from "../charts/pinned-charts";
+import { prometheusMonitor } from "../common/monitoring";
 import { RESTRICTED_CONTAINER } from "../common/security-context";
 import { zoneSpread } from "../common/topology";
 
@@ -29,7 +30,19 @@ export interface KafkaClusterArgs {
   readonly topics?: readonly KafkaTopicArgs[];
   /** Namespaces whose pods may connect to the TLS listener on 9093 (besides `namespace`). Default `[]`. */
   readonly clientNamespaces?: readonly string[];
+  /** Namespace of the Prometheus that scrapes the brokers' metrics on 9404. Default: no metrics. */
+  readonly metricsNamespace?: string;
 }
+
+/** Where Strimzi's metrics reporter serves the brokers' metrics, and which of them (all would be thousands). */
+const METRICS_PORT = 9404;
+const METRICS_ALLOW_LIST = [
+  "kafka_controller_.*",
+  "kafka_log_.*",
+  "kafka_network_.*",
+  "kafka_server_.*",
+  "kafka_cluster_.*",
+];
 
 /** The default Kafka version of Strimzi 1.2.0 (its newest supported one). */
 export const DEFAULT_KAFKA_VERSION = "4.3.1";
@@ -211,6 +224,14 @@ export class KafkaCluster extends pulumi.ComponentResource {
                 : {}),
             },
             ...(replicated ? { rack: { topologyKey: "topology.kubernetes.io/zone" } } : {}),
+            ...(args.metricsNamespace
+              ? {
+                  metricsConfig: {
+                    type: "strimziMetricsReporter",
+                    values: { allowList: METRICS_ALLOW_LIST },
+                  },
+                }
+              : {}),
             template: {
               pod: { securityContext: RESTRICTED_POD },
               ...containerTemplates,
@@ -294,6 +315,13 @@ export class KafkaCluster extends pulumi.ComponentResource {
     allow("egress", "entity-operator-api", entityOperatorPods, "anywhere", API_SERVER_PORTS);
     // Rack awareness: the brokers' init container reads its node's zone label from the API server.
     if (replicated) allow("egress", "brokers-api", kafkaPods, "anywhere", API_SERVER_PORTS);
+    if (args.metricsNamespace) {
+      allow("ingress", "metrics", kafkaPods, [{ namespace: args.metricsNamespace }], [METRICS_PORT]);
+      prometheusMonitor("PodMonitor", name, namespace, kafkaPods, [{ portNumber: METRICS_PORT }], {
+        parent: this,
+        dependsOn: [kafka],
+      });
+    }
 
     this.registerOutputs({
       clusterName: this.clusterName,

@@ -117,6 +117,7 @@ export function deployData(
       storageGi: settings.kafka.storageGi,
       topics: settings.kafka.topics,
       clientNamespaces: CLIENTS.kafka,
+      metricsNamespace: NAMESPACES.observability,
     },
     opts,
   );

@@ -32,6 +32,7 @@ const PROD: KafkaClusterArgs = {
     { name: "audit_events", partitions: 6, replicas: 2, retentionHours: 720 },
   ],
   clientNamespaces: ["ai", "agents"],
+  metricsNamespace: "observability",
 };
 
 let component: KafkaCluster | undefined;
@@ -210,6 +211,32 @@ describe("KafkaCluster", () => {
     expect(single(run, CHART).inputs.values.generateNetworkPolicy).toBe(false);
 
     expect(policyNamed(await render(DEV), "events-brokers-api")).toBeUndefined();
+  });
+
+  it("serves the brokers' metrics to Prometheus only when asked, through Strimzi's metrics reporter", async () => {
+    const run = await render(PROD);
+    const kafka = single(run, KAFKA).inputs.spec.kafka;
+    expect(kafka.metricsConfig.type).toBe("strimziMetricsReporter");
+    expect(kafka.metricsConfig.values.allowList).toContain("kafka_server_.*");
+    expect(single(run, "kubernetes:monitoring.coreos.com/v1:PodMonitor").inputs.spec).toEqual({
+      selector: {
+        matchLabels: {
+          "strimzi.io/cluster": "events",
+          "strimzi.io/kind": "Kafka",
+          "strimzi.io/name": "events-kafka",
+        },
+      },
+      podMetricsEndpoints: [{ portNumber: 9404 }],
+    });
+    expect(policyNamed(run, "events-metrics").ingress).toEqual([
+      {
+        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "observability" } } }],
+        ports: [{ protocol: "TCP", port: 9404 }],
+      },
+    ]);
+    const dev = await render(DEV);
+    expect(single(dev, KAFKA).inputs.spec.kafka.metricsConfig).toBeUndefined();
+    expect(ofType(dev, "kubernetes:monitoring.coreos.com/v1:PodMonitor")).toEqual([]);
   });
 
   it("generates no credential: TLS only, no passwords, no secret inputs", async () => {
