@@ -17,6 +17,15 @@ export type AuditSink = (record: AuditRecord) => void;
 /** Default sink: JSON lines on stdout, where the cluster's log shipper picks them up. */
 export const stdoutAuditSink: AuditSink = (record) => process.stdout.write(`${JSON.stringify(record)}\n`);
 
+/** Every record to `primary` first (stdout: the record of last resort), then to each copy. */
+export function teeAudit(primary: AuditSink, ...copies: readonly AuditSink[]): AuditSink {
+  if (copies.length === 0) return primary;
+  return (record) => {
+    primary(record);
+    for (const copy of copies) copy(record);
+  };
+}
+
 /** SHA-256 of the arguments with object keys sorted, so equal arguments digest equally. */
 export function argumentsDigest(value: unknown): string {
   return createHash("sha256").update(canonicalJson(value)).digest("hex");

@@ -58,6 +58,32 @@ const rateLimitSchema = z
   })
   .prefault({});
 
+const kafkaAuditSchema = z
+  .object({
+    /** Base URL of the Strimzi Kafka Bridge HTTP API; records go to `POST {bridgeUrl}/topics/{topic}`. */
+    bridgeUrl: z.url({ protocol: /^https?$/ }),
+    topic: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, "a Kafka topic name: letters, digits, '.', '_', '-'"),
+    /** Longest a record waits before its batch is sent. */
+    flushIntervalMs: z.number().int().min(10).default(1_000),
+    /** A batch leaves as soon as this many records wait; the most records per request. */
+    batchSize: z.number().int().min(1).max(10_000).default(200),
+    /** Bound of the in-memory queue; when full the oldest record is dropped (and counted). */
+    maxQueueRecords: z.number().int().min(1).default(10_000),
+    /** Tries per batch on 5xx and connection errors, with exponential backoff from `retryBackoffMs`. */
+    maxAttempts: z.number().int().min(1).default(8),
+    retryBackoffMs: z.number().int().min(1).default(250),
+    requestTimeoutMs: z.number().int().positive().default(10_000),
+    /** How long shutdown keeps delivering queued records. */
+    shutdownTimeoutMs: z.number().int().min(0).default(5_000),
+  })
+  .refine((kafka) => kafka.maxQueueRecords >= kafka.batchSize, {
+    path: ["maxQueueRecords"],
+    message: "must be at least batchSize",
+  });
+
+/** Every tool call is one JSON line on stdout; `kafka` adds a copy to a Kafka topic. */
+const auditSchema = z.object({ kafka: kafkaAuditSchema.optional() }).prefault({});
+
 const embeddingsSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("gateway"),
@@ -162,6 +188,7 @@ export const configSchema = z
     server: serverSchema,
     auth: authSchema,
     rateLimit: rateLimitSchema,
+    audit: auditSchema,
     gateway: z
       .object({
         baseUrl: z.url(),

@@ -1,5 +1,5 @@
 import { createApp, type RequestHandler, type Route } from "./app";
-import { type AuditSink, stdoutAuditSink } from "./audit";
+import { type AuditSink, stdoutAuditSink, teeAudit } from "./audit";
 import { type Authenticate, loopbackOnlyAuthenticator, oauthAuthenticator } from "./auth/bearer-auth";
 import { resourceMetadataUrl } from "./auth/resource-metadata";
 import { type McpConfig, type Secrets, secret } from "./config";
@@ -12,6 +12,7 @@ import { connectRemote } from "./federation/remote-client";
 import { gatewayChatModel } from "./gateway/chat-model";
 import { createRateLimiter } from "./http/create-rate-limiter";
 import { hostsOf } from "./http/origin-guard";
+import { KafkaAuditSink } from "./kafka/kafka-audit-sink";
 import { type Embedder, GatewayEmbedder, HashingEmbedder } from "./knowledge/embeddings";
 import { KnowledgeBase } from "./knowledge/knowledge-base";
 import { MilvusVectorStore } from "./knowledge/milvus-store";
@@ -42,6 +43,7 @@ export interface Runtime {
 }
 
 export interface RuntimeOverrides {
+  /** Replaces the stdout audit sink (a configured Kafka copy still gets every record). */
   readonly audit?: AuditSink;
   /** Replaces the configured embedder (tests use the deterministic one). */
   readonly embedder?: Embedder;
@@ -58,7 +60,10 @@ export async function createRuntime(
 ): Promise<Runtime> {
   const log = overrides.log ?? ((line) => console.error(JSON.stringify(line)));
   const metrics = createMetrics();
-  const audit = overrides.audit ?? stdoutAuditSink;
+  const kafkaAudit = config.audit.kafka
+    ? new KafkaAuditSink({ ...config.audit.kafka, metrics, log })
+    : undefined;
+  const audit = teeAudit(overrides.audit ?? stdoutAuditSink, ...(kafkaAudit ? [kafkaAudit.sink] : []));
   const guard = new SsrfGuard(config.ssrf);
   const optionalSecret = (name?: string) => (name ? secret(secrets, name) : undefined);
 
@@ -193,7 +198,7 @@ export async function createRuntime(
     tools,
     async close() {
       for (const timer of timers) clearInterval(timer);
-      await rateLimiter.close?.();
+      await Promise.all([kafkaAudit?.close(), rateLimiter.close?.()]);
       await federation.close();
       await Promise.all([...databases.values()].map((database) => database.close()));
       await knowledge.close();

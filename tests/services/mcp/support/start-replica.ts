@@ -39,6 +39,7 @@ export async function startReplica(
     log: (line) => logs.push(line),
   });
   handler = runtime.handler;
+  let closing: Promise<void> | undefined;
   return {
     ...server,
     mcpUrl: `${server.url}/mcp`,
@@ -50,9 +51,10 @@ export async function startReplica(
       const line = text.split("\n").find((candidate) => candidate.startsWith(`${series} `));
       return line ? Number(line.slice(series.length + 1)) : 0;
     },
-    async close() {
-      await server.close();
-      await runtime.close();
+    close() {
+      // Idempotent: a test may close a replica itself (to check shutdown) before its cleanup does.
+      closing ??= server.close().then(() => runtime.close());
+      return closing;
     },
   };
 }
