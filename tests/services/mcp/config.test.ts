@@ -26,6 +26,8 @@ describe("MCP server configuration", () => {
   it("accepts the example configuration of the README, which names every secret by variable", () => {
     const config = parseConfig(parse(readFileSync("services/mcp/config.example.yaml", "utf8")));
     expect(config.connectors.map((connector) => connector.name)).toEqual(["crm_get_customer"]);
+    expect(config.rateLimit).toMatchObject({ redisUrlEnv: "REDIS_URL", onRedisError: "local" });
+    expect(config.audit.kafka).toMatchObject({ topic: "mcp-audit", batchSize: 200, maxAttempts: 8 });
     expect(secretNames(config).sort()).toEqual([
       "CRM_API_TOKEN",
       "DINGTALK_OPS_SECRET",
