@@ -1,0 +1,46 @@
+/** What one run works with: the service's parts, the caller, the history it appends to, its state. */
+
+import type { RouteDecision } from "../agents/router";
+import type { Caller } from "../auth/caller";
+import type { Profile } from "../config/profile-schema";
+import type { ToolHost } from "../mcp/tool-host";
+import type { ChatMessage } from "../model/messages";
+import type { ModelClient } from "../model/model-client";
+import type { Logger } from "../observability/log";
+import type { AgentMetrics } from "../observability/metrics";
+import type { Tracing } from "../observability/tracing";
+import type { Emit, RunLimits, ToolCallRecord } from "./run-types";
+
+export interface RunDependencies {
+  readonly profiles: ReadonlyMap<string, Profile>;
+  readonly model: ModelClient;
+  readonly tools: ToolHost;
+  readonly limits: RunLimits;
+  readonly metrics: AgentMetrics;
+  readonly tracing: Tracing;
+  readonly logger: Logger;
+}
+
+/** Counters that last across a confirmation pause (they are stored with the paused run). */
+export interface RunState {
+  readonly runId: string;
+  agent: string;
+  turns: number;
+  toolCalls: number;
+  handoffs: number;
+  usage: { promptTokens: number; completionTokens: number };
+  routing?: RouteDecision;
+  /** Tool calls of this request (not of earlier requests of a paused run). */
+  readonly records: ToolCallRecord[];
+}
+
+export interface RunScope {
+  readonly deps: RunDependencies;
+  readonly caller: Caller;
+  readonly state: RunState;
+  /** The session's history; the run appends to it in place. */
+  readonly messages: ChatMessage[];
+  readonly emit: Emit;
+  /** Aborts on the run-time limit or when the client goes away. */
+  readonly signal: AbortSignal;
+}
