@@ -53,9 +53,8 @@ export class StreamAssembler {
   private addToolCall(delta: ToolCallDelta): void {
     const call = this.callFor(delta);
     const name = delta.function?.name;
-    // A server that repeats the whole name in every chunk must not get it doubled.
-    if (name && call.name !== name)
-      call.name = call.name && !name.startsWith(call.name) ? call.name + name : name;
+    // Split names arrive in pieces; some servers repeat the whole name in every chunk instead.
+    if (name && name !== call.name) call.name += name;
     call.arguments += delta.function?.arguments ?? "";
   }
 

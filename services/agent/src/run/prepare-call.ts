@@ -83,6 +83,9 @@ export function parseArguments(raw: string): Parsed {
     return { ok: false, problem: `invalid JSON: ${(error as Error).message}` };
   }
   if (typeof value !== "object" || value === null || Array.isArray(value))
-    return { ok: false, problem: `got ${Array.isArray(value) ? "an array" : typeof value}` };
+    return {
+      ok: false,
+      problem: `got ${value === null ? "null" : Array.isArray(value) ? "an array" : typeof value}`,
+    };
   return { ok: true, value: value as Record<string, unknown> };
 }

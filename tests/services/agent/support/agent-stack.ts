@@ -2,6 +2,8 @@
  * The whole chain on loopback: a scripted model behind the real LLM gateway, the real MCP server,
  * and the agent service configured for both, called with a gateway virtual key.
  */
+
+import type { Logger } from "../../../../services/agent/src/observability/log";
 import {
   createKey,
   deployment,
@@ -11,7 +13,7 @@ import {
 } from "../../gateway/start-gateway";
 import { type ScriptedModel, startScriptedModel } from "../fakes/scripted-model";
 import { type RunningAgent, startAgent } from "./start-agent";
-import { type RunningMcp, startMcp } from "./start-mcp";
+import { type McpOptions, type RunningMcp, startMcp } from "./start-mcp";
 
 export interface AgentStack {
   readonly model: ScriptedModel;
@@ -22,20 +24,25 @@ export interface AgentStack {
   readonly key: string;
   readonly keyId: string;
   /** Another agent app on the same gateway and MCP server, with changes to the config. */
-  startAgent(changes?: (config: Record<string, any>) => void): Promise<RunningAgent>;
+  startAgent(changes?: ConfigChange, env?: NodeJS.ProcessEnv, logger?: Logger): Promise<RunningAgent>;
   close(): Promise<void>;
 }
 
-export async function startStack(changes?: (config: Record<string, any>) => void): Promise<AgentStack> {
+type ConfigChange = (config: Record<string, any>) => void;
+
+export async function startStack(
+  changes?: ConfigChange,
+  options: { mcp?: McpOptions } = {},
+): Promise<AgentStack> {
   const model = await startScriptedModel();
   const gateway = await startGateway({
     model_list: [deployment("qwen2.5-7b-instruct", model.baseUrl), deployment("router-small", model.baseUrl)],
     general_settings: { master_key: MASTER_KEY },
   });
   const { key, key_id: keyId } = await createKey(gateway);
-  const mcp = await startMcp();
+  const mcp = await startMcp(options.mcp);
   const extra: RunningAgent[] = [];
-  const launch = async (change?: (config: Record<string, any>) => void) => {
+  const launch = async (change?: ConfigChange, env: NodeJS.ProcessEnv = {}, logger?: Logger) => {
     const config: Record<string, any> = {
       server: { host: "127.0.0.1" },
       auth: { virtualKeys: true },
@@ -46,7 +53,7 @@ export async function startStack(changes?: (config: Record<string, any>) => void
       limits: { toolTimeoutMs: 500 },
     };
     change?.(config);
-    return startAgent(config);
+    return startAgent(config, env, logger);
   };
   const agent = await launch(changes);
   return {
@@ -56,8 +63,8 @@ export async function startStack(changes?: (config: Record<string, any>) => void
     agent,
     key,
     keyId,
-    async startAgent(change) {
-      const started = await launch(change);
+    async startAgent(change, env, logger) {
+      const started = await launch(change, env, logger);
       extra.push(started);
       return started;
     },
