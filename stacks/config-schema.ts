@@ -1,8 +1,11 @@
 import { z } from "zod";
 import { cidrsOverlap, isValidCidr, parseCidr } from "../components/network/cidr";
 import { alicloudSubnetLayout, awsSubnetLayout } from "../components/network/subnet-layout";
+import { agentIssues, agentSchema } from "./agent-config-schema";
 import { gatewayIssues, gatewaySchema } from "./gateway-config-schema";
+import { gatewayModels } from "./gateway-models";
 import { inferenceIssues, inferenceSchema } from "./inference-config-schema";
+import { MCP_AUDIT_TOPIC, mcpIssues, mcpSchema } from "./mcp-config-schema";
 import { platformSchema } from "./platform-config-schema";
 import { CLOUDS, ENVIRONMENTS } from "./profiles";
 
@@ -108,6 +111,8 @@ const stackConfigShape = {
   platform: platformSchema,
   inference: inferenceSchema,
   gateway: gatewaySchema,
+  mcp: mcpSchema,
+  agent: agentSchema,
   existingCluster: z
     .strictObject({ kubeconfigPath: z.string().min(1).optional(), context: z.string().optional() })
     .optional(),
@@ -234,6 +239,24 @@ const rules = [
     inferenceIssues(inference, environment, gpuNodePools ?? []),
   ),
   rule(["environment", "gateway"], ({ environment, gateway }) => gatewayIssues(gateway, environment)),
+  rule(["environment", "gateway", "inference", "mcp"], ({ environment, gateway, inference, mcp }) =>
+    mcpIssues(mcp, environment, gateway, gatewayModels(inference, gateway)),
+  ),
+  rule(["environment", "gateway", "inference", "agent"], ({ environment, gateway, inference, agent }) =>
+    agentIssues(agent, environment, gateway, gatewayModels(inference, gateway)),
+  ),
+  rule(["platform", "mcp"], ({ platform, mcp }) => {
+    const topics = platform.data.kafka.topics;
+    const index = topics.findIndex((topic) => topic.name === MCP_AUDIT_TOPIC.name);
+    return mcp.enabled && mcp.kafkaAudit && index >= 0
+      ? [
+          {
+            path: ["platform", "data", "kafka", "topics", index, "name"],
+            message: `"${MCP_AUDIT_TOPIC.name}" is the MCP server's audit topic (mcp.kafkaAudit); name yours otherwise`,
+          },
+        ]
+      : [];
+  }),
 ];
 
 export const stackConfigSchema = rules.reduce(

@@ -30,6 +30,8 @@ interface CommonConfig {
   /** Model servers, speech and their autoscaling. */
   readonly inference: StackConfigInput["inference"];
   readonly gateway: StackConfigInput["gateway"];
+  readonly mcp: StackConfigInput["mcp"];
+  readonly agent: StackConfigInput["agent"];
 }
 
 export interface ManagedClusterConfig extends CommonConfig {
@@ -116,6 +118,8 @@ function toPlatformConfig(input: StackConfigInput, stack: string): PlatformConfi
     platform: input.platform,
     inference: input.inference,
     gateway: input.gateway,
+    mcp: input.mcp,
+    agent: input.agent,
     tags: {
       ...input.tags.extra,
       team: input.tags.team,

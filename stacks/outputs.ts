@@ -37,7 +37,7 @@ export interface PlatformOutputs {
   readonly publicHostnames: Readonly<Record<string, string>>;
   /** Data-store coordinates; credentials only as `namespace/name` Secret references. */
   readonly dataStores: PlatformContract["dataStores"];
-  /** Identity, secrets, vector search, observability and (since 1.4) model endpoints. */
+  /** Identity, secrets, vector search, observability, model endpoints (1.4), gateway (1.5), MCP and agent (1.6). */
   readonly services: PlatformContract["services"];
 }
 
@@ -83,6 +83,15 @@ export function platformOutputs(
           internalUrl: services.gateway.gateway.internalUrl,
           masterKeySecret: `ai/${services.gateway.gateway.masterKeySecretName}`,
           models: [...services.gateway.gateway.modelNames],
+        },
+      }),
+      ...(services.mcp.server && {
+        mcp: { publicUrl: services.mcp.server.publicUrl, internalUrl: services.mcp.server.internalUrl },
+      }),
+      ...(services.agent.service && {
+        agent: {
+          publicUrl: services.agent.service.publicUrl,
+          internalUrl: services.agent.service.internalUrl,
         },
       }),
     },

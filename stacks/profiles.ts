@@ -159,11 +159,22 @@ const SINGLE_REPLICA_CONTROL_PLANE = {
   },
 };
 
+/**
+ * The platform's own services, off until a stack file enables them with an image. The MCP audit to
+ * Kafka stays off by default for now: the reference CRDs every declared custom resource is validated
+ * against (../shared/k8s-reference) have no KafkaBridge yet.
+ */
+const serviceDefaults = (replicas: { min: number; max: number }, knowledgeVolumeGi: number): Defaults => ({
+  gateway: { enabled: false, replicas, cloudModels: [] },
+  mcp: { enabled: false, replicas, knowledgeVolumeGi, kafkaAudit: false },
+  agent: { enabled: false, replicas },
+});
+
 /** Settings that depend on the environment only. */
 const ENVIRONMENT_DEFAULTS: Record<Environment, Defaults> = {
   dev: {
     protect: false,
-    gateway: { enabled: false, replicas: { min: 1, max: 2 }, cloudModels: [] },
+    ...serviceDefaults({ min: 1, max: 2 }, 5),
     platform: {
       tls: { issuer: "letsencrypt" },
       ...SINGLE_REPLICA_CONTROL_PLANE,
@@ -184,7 +195,7 @@ const ENVIRONMENT_DEFAULTS: Record<Environment, Defaults> = {
   },
   prod: {
     protect: true,
-    gateway: { enabled: false, replicas: { min: 2, max: 6 }, cloudModels: [] },
+    ...serviceDefaults({ min: 2, max: 6 }, 20),
     platform: {
       tls: { issuer: "letsencrypt" },
       ingress: {
@@ -213,7 +224,7 @@ const ENVIRONMENT_DEFAULTS: Record<Environment, Defaults> = {
   },
   local: {
     protect: false,
-    gateway: { enabled: false, replicas: { min: 1, max: 1 }, cloudModels: [] },
+    ...serviceDefaults({ min: 1, max: 1 }, 2),
     platform: {
       // *.localhost resolves to the loopback address, so a port-forwarded Gateway answers locally.
       domain: "ai.localhost",

@@ -97,6 +97,11 @@ export interface AgentServiceArgs {
   readonly resources?: { readonly cpu: string; readonly memory: string; readonly memoryLimit: string };
 }
 
+/** The labels of an AgentService's pods, for peers' NetworkPolicies. */
+export const agentPodLabels = (name: string) => ({
+  "app.kubernetes.io/name": "agent-service",
+  "app.kubernetes.io/instance": name,
+});
 export const AGENT_PORT = 8080;
 export const AGENT_CONFIG_PATH = "/etc/agent/config.yaml";
 /** The image's user (services/agent/Dockerfile, like the gateway's and the MCP server's). */

@@ -13,6 +13,7 @@ import {
   AGENT_DEFAULTS,
   AGENT_PORT,
   type AgentServiceArgs,
+  agentPodLabels,
   agentServiceArgProblems,
 } from "./agent-service-args";
 
@@ -41,7 +42,7 @@ export class AgentService extends pulumi.ComponentResource {
     super("ai-platform:agent:AgentService", name, {}, opts);
 
     const namespace = args.namespace;
-    const pods = { "app.kubernetes.io/name": "agent-service", "app.kubernetes.io/instance": name };
+    const pods = agentPodLabels(name);
     this.publicUrl = `https://${args.route.hostname}`;
     this.internalUrl = `http://${name}.${namespace}.svc.cluster.local:${AGENT_PORT}`;
     const child = { parent: this };

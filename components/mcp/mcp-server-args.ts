@@ -136,6 +136,11 @@ export interface McpServerArgs {
   readonly resources?: { readonly cpu: string; readonly memory: string; readonly memoryLimit: string };
 }
 
+/** The labels of an McpServer's pods, for peers' NetworkPolicies. */
+export const mcpPodLabels = (name: string) => ({
+  "app.kubernetes.io/name": "mcp-server",
+  "app.kubernetes.io/instance": name,
+});
 export const MCP_PORT = 8080;
 export const MCP_CONFIG_PATH = "/etc/mcp/config.yaml";
 /** Where the embedded store's volume is mounted; PGlite keeps its files in `knowledge/` below it. */

@@ -9,9 +9,15 @@ import { serviceRoute } from "../ingress/service-route";
 import { mcpConfig } from "./mcp-config";
 import { declareMcpNetwork } from "./mcp-network";
 import { mcpPodTemplate } from "./mcp-pod";
-import { MCP_DEFAULTS, MCP_PORT, type McpServerArgs, mcpServerArgProblems } from "./mcp-server-args";
+import {
+  MCP_DEFAULTS,
+  MCP_PORT,
+  type McpServerArgs,
+  mcpPodLabels,
+  mcpServerArgProblems,
+} from "./mcp-server-args";
 
-export type { McpServerArgs } from "./mcp-server-args";
+export { type McpServerArgs, mcpPodLabels } from "./mcp-server-args";
 
 /** Stand-ins for URLs that resolve later, so the config is validated by the server's own schema up front. */
 const PLACEHOLDER_URLS = {
@@ -40,7 +46,7 @@ export class McpServer extends pulumi.ComponentResource {
     super("ai-platform:mcp:McpServer", name, {}, opts);
 
     const namespace = args.namespace;
-    const pods = { "app.kubernetes.io/name": "mcp-server", "app.kubernetes.io/instance": name };
+    const pods = mcpPodLabels(name);
     const replicas = args.replicas ?? MCP_DEFAULTS.replicas;
     this.publicUrl = `https://${args.route.hostname}/mcp`;
     this.internalUrl = `http://${name}.${namespace}.svc.cluster.local:${MCP_PORT}/mcp`;

@@ -9,6 +9,7 @@ import { MinioObjectStore } from "../../components/storage/minio-object-store";
 import type { ObjectStorageEndpoint } from "../../components/storage/object-storage";
 import type { PlatformOutputs } from "../../packages/platform-outputs/src/contract";
 import type { PlatformConfig } from "../config";
+import { MCP_AUDIT_TOPIC } from "../mcp-config-schema";
 import type { BucketPurpose } from "../platform";
 import { NAMESPACES, type PlatformNamespaces } from "./namespaces";
 
@@ -115,7 +116,10 @@ export function deployData(
       namespace,
       nodes: settings.kafka.nodes,
       storageGi: settings.kafka.storageGi,
-      topics: settings.kafka.topics,
+      topics: [
+        ...settings.kafka.topics,
+        ...(config.mcp.enabled && config.mcp.kafkaAudit ? [MCP_AUDIT_TOPIC] : []),
+      ],
       clientNamespaces: CLIENTS.kafka,
       metricsNamespace: NAMESPACES.observability,
     },

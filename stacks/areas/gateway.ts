@@ -1,8 +1,10 @@
 import type * as kubernetes from "@pulumi/kubernetes";
+import type { NamespacePeer } from "../../components/baseline/network-policy";
 import { secretCopy } from "../../components/baseline/secret-copy";
-import { postgresUrl, redisUrl } from "../../components/gateway/connection-urls";
+import { postgresUrl } from "../../components/gateway/connection-urls";
 import type { GatewayModelEndpoint } from "../../components/gateway/gateway-config";
 import { LlmGateway } from "../../components/gateway/llm-gateway";
+import { GATEWAY_PORT } from "../../components/gateway/llm-gateway-args";
 import { httpsListenerName } from "../../components/ingress/hostnames";
 import type { PlatformConfig } from "../config";
 import type { DataArea } from "./data";
@@ -10,6 +12,7 @@ import type { IdentityArea } from "./identity";
 import type { InferenceArea } from "./inference";
 import type { IngressArea } from "./ingress";
 import type { PlatformNamespaces } from "./namespaces";
+import { REDIS_MASTER_PORT, redisUrlSecret, type ServiceKeys } from "./service-credentials";
 
 const DATABASE = "llm_gateway";
 /** The Keycloak client whose tokens the admin API accepts, and the realm role it requires. */
@@ -19,7 +22,12 @@ const KEYCLOAK_POD_PORT = 8080;
 
 export interface GatewayArea {
   readonly gateway?: LlmGateway;
+  /** Where its pods listen, for its clients' egress allows. */
+  readonly server?: { readonly peer: NamespacePeer; readonly port: number };
 }
+
+/** The gateway's name, which LlmGateway also puts on its pods (`app.kubernetes.io/instance`). */
+const GATEWAY_NAME = "llm-gateway";
 
 /** vLLM's endpoints (the inference `models`) get LiteLLM's `hosted_vllm` provider; the others stay generic. */
 function tagEngines(config: PlatformConfig, inference: InferenceArea): GatewayModelEndpoint[] {
@@ -29,7 +37,10 @@ function tagEngines(config: PlatformConfig, inference: InferenceArea): GatewayMo
   );
 }
 
-/** The OpenAI-compatible LLM gateway in `ai`: routes to the inference endpoints and cloud models, on the platform's Redis and PostgreSQL. */
+/**
+ * The OpenAI-compatible LLM gateway in `ai`: routes to the inference endpoints and cloud models, on the
+ * platform's Redis and PostgreSQL, and accepts the platform services' own keys (`serviceKeys`).
+ */
 export function deployGateway(
   config: PlatformConfig,
   namespaces: PlatformNamespaces,
@@ -37,6 +48,7 @@ export function deployGateway(
   identity: IdentityArea,
   data: DataArea,
   inference: InferenceArea,
+  serviceKeys: ServiceKeys,
   provider: kubernetes.Provider,
 ): GatewayArea {
   const settings = config.gateway;
@@ -62,19 +74,11 @@ export function deployGateway(
     },
     { parent: namespaces.ai },
   );
-  const redis = secretCopy(
-    "llm-gateway-redis",
-    namespace,
-    {
-      url: data.redis.password.apply((value) =>
-        redisUrl({ password: value, host: data.redis.masterHost, port: data.redis.port }),
-      ),
-    },
-    { parent: namespaces.ai },
-  );
+  const redis = redisUrlSecret("llm-gateway", namespaces, data);
+  const consumerKeys = [serviceKeys.mcp, serviceKeys.agent].filter((key) => key !== undefined);
   const keycloak = identity.keycloak;
   const gateway = new LlmGateway(
-    "llm-gateway",
+    GATEWAY_NAME,
     {
       namespace,
       image: settings.image,
@@ -85,9 +89,10 @@ export function deployGateway(
       routing: settings.routing,
       cache: settings.cache,
       redis: {
-        secretName: "llm-gateway-redis",
+        secretName: redis.secret.name,
+        key: redis.secret.key,
         peer: { namespace: namespaces.data.name },
-        port: data.redis.port,
+        port: REDIS_MASTER_PORT,
       },
       database: {
         secretName: "llm-gateway-database",
@@ -106,6 +111,7 @@ export function deployGateway(
       extraEgress: [
         { name: "keycloak", peers: [{ namespace: namespaces.identity.name }], ports: [KEYCLOAK_POD_PORT] },
       ],
+      serviceKeys: consumerKeys.map(({ alias, secret, models }) => ({ alias, secret, models })),
       route: {
         hostname: ingress.hostnames.llm,
         gatewayName: ingress.gatewayName,
@@ -115,8 +121,17 @@ export function deployGateway(
     },
     {
       providers: [provider],
-      dependsOn: [namespaces.ai, database, redis, data.postgres, data.redis, keycloak],
+      dependsOn: [
+        namespaces.ai,
+        database,
+        redis.resource,
+        data.postgres,
+        data.redis,
+        keycloak,
+        ...consumerKeys.map((key) => key.resource),
+      ],
     },
   );
-  return { gateway };
+  const pods = { "app.kubernetes.io/name": "llm-gateway", "app.kubernetes.io/instance": GATEWAY_NAME };
+  return { gateway, server: { peer: { namespace, podLabels: pods }, port: GATEWAY_PORT } };
 }

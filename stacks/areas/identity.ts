@@ -1,19 +1,38 @@
 import type * as kubernetes from "@pulumi/kubernetes";
 import { secretCopy } from "../../components/baseline/secret-copy";
 import { Keycloak } from "../../components/identity/keycloak";
-import { httpsListenerName } from "../../components/ingress/hostnames";
+import { httpsListenerName, type PublicService } from "../../components/ingress/hostnames";
 import type { PlatformConfig } from "../config";
 import type { DataArea } from "./data";
 import type { IngressArea } from "./ingress";
 import type { PlatformNamespaces } from "./namespaces";
 
-/** OIDC clients of the platform's own services, and the namespace each one's secret goes to. */
-const CLIENTS = [
+/**
+ * OIDC clients of the platform's own services, and the namespace each one's secret goes to. The agent
+ * service calls MCP servers as its caller: it exchanges the caller's token (Keycloak standard token
+ * exchange) for one whose audience is `mcp-server`, which its own tokens must offer for the exchange
+ * to grant it; its client-credentials tokens (virtual-key callers) carry that audience too.
+ */
+const CLIENTS: readonly {
+  clientId: string;
+  service: PublicService;
+  path: string;
+  secretNamespace: string;
+  standardTokenExchange?: boolean;
+  audiences?: readonly string[];
+}[] = [
   { clientId: "grafana", service: "grafana", path: "/login/generic_oauth", secretNamespace: "observability" },
   { clientId: "llm-gateway-admin", service: "llm", path: "/*", secretNamespace: "ai" },
   { clientId: "mcp-server", service: "mcp", path: "/*", secretNamespace: "ai" },
-  { clientId: "agent-service", service: "agent", path: "/*", secretNamespace: "ai" },
-] as const;
+  {
+    clientId: "agent-service",
+    service: "agent",
+    path: "/*",
+    secretNamespace: "ai",
+    standardTokenExchange: true,
+    audiences: ["mcp-server"],
+  },
+];
 
 export interface IdentityArea {
   readonly keycloak: Keycloak;
@@ -57,6 +76,8 @@ export function deployIdentity(
       clients: CLIENTS.map((client) => ({
         clientId: client.clientId,
         redirectUris: [`https://${ingress.hostnames[client.service]}${client.path}`],
+        ...(client.standardTokenExchange ? { standardTokenExchange: true } : {}),
+        ...(client.audiences ? { audiences: client.audiences } : {}),
       })),
       clientSecretNamespaces: Object.fromEntries(
         CLIENTS.map((client) => [client.clientId, client.secretNamespace]),

@@ -29,6 +29,39 @@ describe("the program's exports", () => {
   });
 });
 
+describe("the platform's own services in the contract", () => {
+  it("since 1.6 publish the MCP server and the agent service where the stack runs them", async () => {
+    expect(CONTRACT_VERSION).toBe("1.6");
+    const prod = (await runStackFile("prod")).outputs.services as Record<string, any>;
+    expect(prod.mcp).toEqual({
+      publicUrl: "https://mcp.ai.example.com/mcp",
+      internalUrl: "http://mcp-server.ai.svc.cluster.local:8080/mcp",
+    });
+    expect(prod.agent).toEqual({
+      publicUrl: "https://agent.ai.example.com",
+      internalUrl: "http://agent-service.ai.svc.cluster.local:8080",
+    });
+    // dev runs no agents (no served model calls tools): the field is absent, which 1.6 allows.
+    const dev = (await runStackFile("dev")).outputs.services as Record<string, any>;
+    expect(dev.mcp.publicUrl).toBe("https://mcp.ai-dev.example.com/mcp");
+    expect(dev.agent).toBeUndefined();
+  });
+
+  it("rejects a service published over plain HTTP or an internal URL outside the cluster", async () => {
+    const services = platformOutputsSchema.shape.services.unwrap();
+    const prod = (await runStackFile("prod")).outputs.services as Record<string, any>;
+    const bad = services.safeParse({
+      ...prod,
+      mcp: { publicUrl: "http://mcp.ai.example.com/mcp", internalUrl: prod.mcp.internalUrl },
+      agent: { publicUrl: prod.agent.publicUrl, internalUrl: "http://agents.example.com:8080" },
+    });
+    expect(bad.error?.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`)).toEqual([
+      "mcp.publicUrl: must be an https URL",
+      "agent.internalUrl: must be an in-cluster http URL",
+    ]);
+  });
+});
+
 /** What a StackReference to a deployed platform stack returns under mocks. */
 function platformStackMocks(
   outputs: Record<string, unknown>,

@@ -162,6 +162,9 @@ describe("dev on AWS (the prod-aws file with the dev profile)", () => {
       ],
       // The prod models need 8 GPUs; two T4s take the small chat model (T4s have no bf16: it runs fp16).
       "ai-platform:inference": { models: { "chatglm3-6b": { enabled: true } } },
+      // The prod file's MCP server and agents name prod models this inference section does not serve.
+      "ai-platform:mcp": { enabled: false },
+      "ai-platform:agent": { enabled: false },
     });
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { expectNotInPlainInputs, plainInputs } from "../harness/component-checks";
-import { ofType, single } from "../harness/queries";
+import { byName, ofType, single } from "../harness/queries";
 import { runStackFile } from "../harness/run-stack";
 
 const GATEWAY = "ai-platform:gateway:LlmGateway";
@@ -25,9 +25,9 @@ describe("the LLM gateway in the stacks", () => {
     ).toBe(true);
     // The connection URLs carry generated passwords: they live only in secret inputs.
     for (const name of ["llm-gateway-database", "llm-gateway-redis"]) {
-      const secret = ofType(run, "kubernetes:core/v1:Secret").find((resource) => resource.name === name);
-      expect(secret, name).toBeDefined();
-      expect(plainInputs(secret!)).not.toMatch(/(postgresql|redis):\/\//);
+      expect(plainInputs(byName(run, "kubernetes:core/v1:Secret", name))).not.toMatch(
+        /(postgresql|redis):\/\//,
+      );
     }
   });
 
@@ -45,8 +45,11 @@ describe("the LLM gateway in the stacks", () => {
     expectNotInPlainInputs(run, "postgresql://llm_gateway:");
   });
 
-  it("leaves the gateway out when the stack disables it", async () => {
-    const run = await runStackFile("dev", { "ai-platform:gateway": { enabled: false } });
+  it("leaves the gateway out when the stack disables it (and the services that need it)", async () => {
+    const run = await runStackFile("dev", {
+      "ai-platform:gateway": { enabled: false },
+      "ai-platform:mcp": { enabled: false },
+    });
     expect(ofType(run, GATEWAY)).toEqual([]);
     expect((run.outputs.services as Record<string, unknown>).llmGateway).toBeUndefined();
   });

@@ -4,7 +4,7 @@ import { z } from "zod";
  * The outputs contract of the ai-platform stack, version 1. Minor versions only add fields; a field is
  * never renamed, retyped or removed without a new major version (and a new schema beside this one).
  */
-export const CONTRACT_VERSION = "1.5";
+export const CONTRACT_VERSION = "1.6";
 
 /** `namespace/name` of a Kubernetes Secret holding credentials (the credentials themselves are never outputs). */
 const secretRef = z.string().regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, "must be namespace/name");
@@ -46,6 +46,14 @@ const modelEndpointSchema = z.object({
   requestDefaults: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
 
+/** One of the platform's own HTTP services: through the shared Gateway (HTTPS), and inside the cluster. */
+const serviceEndpointSchema = z.object({
+  publicUrl: z.string().regex(/^https:\/\/[a-z0-9.-]+(\/\S*)?$/, "must be an https URL"),
+  internalUrl: z
+    .string()
+    .regex(/^http:\/\/[a-z0-9.-]+\.svc\.cluster\.local:\d+(\/\S*)?$/, "must be an in-cluster http URL"),
+});
+
 const servicesSchema = z.object({
   /** Issuer of the platform realm's tokens (Keycloak), `https://auth.<domain>/realms/ai-platform`. */
   oidcIssuerUrl: z.string(),
@@ -69,6 +77,10 @@ const servicesSchema = z.object({
       models: z.array(z.string()),
     })
     .optional(),
+  /** Since 1.6: the MCP server; `publicUrl` is its Streamable HTTP endpoint (`https://mcp.<domain>/mcp`), the OAuth resource. */
+  mcp: serviceEndpointSchema.optional(),
+  /** Since 1.6: the agent service; its API is under `publicUrl` (`/v1/runs`, `/v1/agents/{name}/runs`). */
+  agent: serviceEndpointSchema.optional(),
 });
 
 export const platformOutputsSchema = z.object({
