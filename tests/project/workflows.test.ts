@@ -66,18 +66,32 @@ describe("workflow files", () => {
     expect(upload).toMatchObject({ if: "always()", with: { path: "drift-report/" } });
   });
 
-  it("deploy pins the gateway image this run built, by digest, before pulumi up", () => {
-    const deploy = workflow("deploy.yml");
-    expect(deploy.jobs.images.uses).toBe("./.github/workflows/images.yml");
-    expect(deploy.jobs.up.needs).toBe("images");
-    const order = steps("deploy.yml", "up");
-    const pin = order.findIndex((step) =>
-      /config set .*--path ai-platform:gateway\.image/.test(step.run ?? ""),
-    );
-    const up = order.findIndex((step) => step.with?.command === "up");
-    expect(pin).toBeGreaterThan(-1);
-    expect(pin).toBeLessThan(up);
-    expect(order[pin]?.env.GATEWAY_IMAGE).toContain("needs.images.outputs.digests");
+  it.each(["gateway", "mcp", "agent"])(
+    "deploy pins the %s image this run built, by digest, before pulumi up",
+    (service) => {
+      const deploy = workflow("deploy.yml");
+      expect(deploy.jobs.images.uses).toBe("./.github/workflows/images.yml");
+      expect(deploy.jobs.up.needs).toBe("images");
+      const order = steps("deploy.yml", "up");
+      // Each service's stack config section is named like its services/ folder.
+      const command = new RegExp(
+        `config set --stack "\\$\\{\\{ matrix\\.stack \\}\\}" --path ai-platform:${service}\\.image "\\$(\\w+)"`,
+      );
+      const pin = order.findIndex((step) => command.test(step.run ?? ""));
+      const up = order.findIndex((step) => step.with?.command === "up");
+      expect(pin).toBeGreaterThan(-1);
+      expect(pin).toBeLessThan(up);
+      const variable = command.exec(order[pin]?.run ?? "")?.[1] as string;
+      expect(order[pin]?.env[variable]).toBe(`\${{ fromJSON(needs.images.outputs.digests).${service} }}`);
+    },
+  );
+
+  it("deploy pins an image for every service the images workflow builds", () => {
+    const built: string[] = workflow("images.yml").jobs.build.strategy.matrix.service;
+    const pins = steps("deploy.yml", "up")
+      .flatMap((step) => [...(step.run ?? "").matchAll(/--path ai-platform:(\w+)\.image/g)])
+      .map((match) => match[1]);
+    expect(pins.sort()).toEqual([...built].sort());
   });
 
   it("scan every service image before pushing it", () => {
