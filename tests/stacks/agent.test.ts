@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { readStackFile } from "../../policies/offline/stack-files";
+import { parseConfig, resolveSecrets } from "../../services/agent/src/config/load-config";
 import { expectNotInPlainInputs } from "../harness/component-checks";
 import { byName, ofType, single } from "../harness/queries";
 import { ProgramFailed, runProgram, runStackFile, type StackRun } from "../harness/run-stack";
@@ -66,6 +67,18 @@ describe("the agent service in the stacks", () => {
       publicUrl: "https://agent.ai.example.com",
       internalUrl: "http://agent-service.ai.svc.cluster.local:8080",
     });
+  });
+
+  it("gives the pods every secret the rendered config names, as the service resolves them", async () => {
+    const run = await runStackFile("prod");
+    const config = parseConfig(yamlOf(run, "agent-service-config"));
+    const env = Object.fromEntries(Object.keys(envOf(run, "agent-service")).map((name) => [name, "set"]));
+    expect(resolveSecrets(config, env)).toEqual({
+      gatewayApiKey: "set",
+      clientSecret: "set",
+      redisUrl: "set",
+    });
+    expect(() => resolveSecrets(config, {})).toThrow(/AGENT_CLIENT_SECRET is not set/);
   });
 
   it("lets the agent's client exchange callers' tokens for the MCP server's audience", async () => {

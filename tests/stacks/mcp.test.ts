@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { readStackFile } from "../../policies/offline/stack-files";
+import { parseConfig, resolveSecrets, secretNames } from "../../services/mcp/src/config";
 import { expectNotInPlainInputs, plainInputs } from "../harness/component-checks";
 import { byName, ofType, single } from "../harness/queries";
 import { ProgramFailed, runProgram, runStackFile, type StackRun } from "../harness/run-stack";
@@ -69,6 +70,17 @@ describe("the MCP server in the stacks", () => {
       publicUrl: "https://mcp.ai.example.com/mcp",
       internalUrl: "http://mcp-server.ai.svc.cluster.local:8080/mcp",
     });
+  });
+
+  it("gives the pods every environment variable the rendered config names, as the server resolves them", async () => {
+    for (const stack of ["dev", "prod"]) {
+      const run = await runStackFile(stack);
+      const config = parseConfig(yamlOf(run, "mcp-server-config"));
+      const env = Object.fromEntries(Object.keys(envOf(run, "mcp-server")).map((name) => [name, "set"]));
+      expect(secretNames(config).length, stack).toBeGreaterThan(1);
+      expect(() => resolveSecrets(config, env), stack).not.toThrow();
+      expect(() => resolveSecrets(config, {}), stack).toThrow(/LLM_GATEWAY_API_KEY is not set/);
+    }
   });
 
   it("keeps the generated key and the Redis URL in Secrets only; the URL names the master on 6379", async () => {
