@@ -9,11 +9,15 @@ import { jsonOf, type RunningAgent, readEvents } from "./support/start-agent";
 
 let stack: AgentStack;
 let limited: RunningAgent;
+let timed: RunningAgent;
 
 beforeAll(async () => {
   stack = await startStack();
   limited = await stack.startAgent((config) => {
     config.limits.maxToolCallsPerRun = 2;
+  });
+  timed = await stack.startAgent((config) => {
+    config.limits = { maxRunSeconds: 1, toolTimeoutMs: 10_000 };
   });
 });
 
@@ -124,6 +128,32 @@ describe("confirmation of listed tools", () => {
     expect(response.status).toBe(404);
     expect((await jsonOf(response)).error).toMatchObject({ type: "not_found_error", code: "run_not_found" });
     expect((await stack.agent.get("/v1/sessions/s-stranger", otherKey)).status).toBe(404);
+  });
+});
+
+describe("run-time limit", () => {
+  it("ends a run that outlives maxRunSeconds with an incomplete result, and keeps a valid history", async () => {
+    stack.model.script("slow-run", [
+      { content: "Building it.", toolCalls: [{ name: "platform__slow_report", arguments: "{}" }] },
+    ]);
+    const started = Date.now();
+    const result = await jsonOf(
+      await timed.post(
+        "/v1/agents/operations/runs",
+        { input: "[script:slow-run] report", session_id: "slow" },
+        stack.key,
+      ),
+    );
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(result).toMatchObject({ status: "incomplete", incomplete_reason: "max_run_time" });
+    expect(result.message).toMatch(/time limit of 1 s/);
+    const session = await jsonOf(await timed.get("/v1/sessions/slow", stack.key));
+    const call = session.messages[1].tool_calls[0];
+    expect(session.messages[2]).toEqual({
+      role: "tool",
+      tool_call_id: call.id,
+      content: "[cancelled: the run stopped before this call finished]",
+    });
   });
 });
 

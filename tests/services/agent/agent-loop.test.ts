@@ -25,6 +25,12 @@ beforeAll(async () => {
         tools: ["crm_*"],
         maxTurns: 2,
       },
+      reporter: {
+        description: "Test profile answering in JSON",
+        instructions: "Report as JSON.",
+        tools: [],
+        outputFormat: "json",
+      },
     };
   });
   ({ model, mcp, agent, key } = stack);
@@ -184,6 +190,19 @@ describe("the loop against open-model behaviour", () => {
     expect(result.message).toMatch(/turn limit of the looper agent \(2 model calls\)/);
     expect(result.usage.turns).toBe(2);
     expect(model.requestsOf("loop")).toHaveLength(2);
+  });
+
+  it("asks again when a JSON profile's answer is not one JSON object, and returns it parsed", async () => {
+    model.script("json", [
+      { content: 'Sure! Here it is: {"total": 3' },
+      { content: '```json\n{"total": 3}\n```' },
+    ]);
+    const result = await jsonOf(await run(agent, "reporter", { input: "[script:json] count" }));
+    expect(result).toMatchObject({ status: "completed", output_json: { total: 3 } });
+    const [first, second] = model.requestsOf("json");
+    expect(first?.body.messages[0].content).toMatch(/final answer as one JSON object/);
+    expect(second?.body.messages.at(-1)).toMatchObject({ role: "user" });
+    expect(second?.body.messages.at(-1).content).toMatch(/not a single JSON object/);
   });
 
   it("cancels a tool that does not answer in time and tells the model", async () => {

@@ -112,6 +112,21 @@ describe("the openai SDK as the agent service's client", () => {
     expect(final).toMatchObject({ status: "completed", output: answer });
   });
 
+  it("raises a run that fails mid-stream (run.error) as an APIError while iterating", async () => {
+    stack.model.script("sdk-error", [{ status: 400 }]);
+    const stream = await agentClient().post<AsyncIterable<{ type: string }>>("/agents/general/runs", {
+      body: { input: "[script:sdk-error] hi", stream: true },
+      stream: true,
+    });
+    const seen: string[] = [];
+    const failure = await (async () => {
+      for await (const event of stream) seen.push(event.type);
+    })().catch((error: unknown) => error);
+    expect(seen).toEqual(["run.started", "step.started"]);
+    expect(failure).toBeInstanceOf(OpenAI.APIError);
+    expect((failure as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({ code: "model_error" });
+  });
+
   it("reads a JSON run, and raises the service's errors as APIError", async () => {
     stack.model.script("sdk-json", [{ content: "Hi!" }]);
     const result = await agentClient().post<{ status: string; output: string; session_id: string }>(

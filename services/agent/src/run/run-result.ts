@@ -5,43 +5,44 @@ import type { RunState } from "./run-scope";
 import type { RunResult } from "./run-types";
 
 export function runResult(state: RunState, session: Session, end: LoopEnd): RunResult {
-  const usage = {
-    prompt_tokens: state.usage.promptTokens,
-    completion_tokens: state.usage.completionTokens,
-    total_tokens: state.usage.promptTokens + state.usage.completionTokens,
-    turns: state.turns,
-    tool_calls: state.toolCalls,
-  };
-  const common = {
-    id: state.runId,
-    object: "agent.run" as const,
+  const head = { id: state.runId, object: "agent.run" as const };
+  const tail = {
     agent: state.agent,
     session_id: session.id,
     ...(state.routing ? { routing: state.routing } : {}),
     tool_calls: state.records,
-    usage,
+    usage: {
+      prompt_tokens: state.usage.promptTokens,
+      completion_tokens: state.usage.completionTokens,
+      total_tokens: state.usage.promptTokens + state.usage.completionTokens,
+      turns: state.turns,
+      tool_calls: state.toolCalls,
+    },
   };
   if (end.kind === "final")
     return {
-      ...common,
+      ...head,
       status: "completed",
       output: end.output,
       ...(end.outputJson !== undefined ? { output_json: end.outputJson } : {}),
+      ...tail,
     };
   if (end.kind === "incomplete")
     return {
-      ...common,
+      ...head,
       status: "incomplete",
       output: end.output,
       incomplete_reason: end.reason,
       message: end.message,
+      ...tail,
     };
   return {
-    ...common,
+    ...head,
     status: "awaiting_confirmation",
     output: "",
     confirmation: end.confirmation,
     message: `The run is paused: ${end.confirmation.tool} needs your approval. POST /v1/runs/${state.runId}/confirm with {"confirmation_id": "${end.confirmation.id}", "decision": "approve"} or "deny".`,
+    ...tail,
   };
 }
 

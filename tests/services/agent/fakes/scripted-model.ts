@@ -4,8 +4,9 @@
  * tool calls, a finish_reason that lies, arguments split over many chunks (interleaved across
  * parallel calls), names split in two, empty or broken arguments.
  *
- * A conversation is picked by a `[script:NAME]` marker in a user message; the turn played is the
- * number of assistant messages after the last marked message. Router calls (those with a JSON-schema
+ * A conversation is picked by a `[script:NAME]` marker in a user message (the script named
+ * `default` plays for unmarked ones); the turn played is the number of assistant messages after
+ * the last marked message. Router calls (those with a JSON-schema
  * `response_format`) get the scripted router answers instead.
  */
 import { randomUUID } from "node:crypto";
@@ -109,7 +110,14 @@ function scriptOf(messages: any[] = []): { name: string; turn: number } | undefi
       name = match[1] as string;
     }
   });
-  if (markedAt < 0) return undefined;
+  if (markedAt < 0) {
+    const user = messages.map((message) => message.role).lastIndexOf("user");
+    if (user < 0) return undefined;
+    return {
+      name: "default",
+      turn: messages.slice(user + 1).filter((message) => message.role === "assistant").length,
+    };
+  }
   const turn = messages.slice(markedAt + 1).filter((message) => message.role === "assistant").length;
   return { name, turn };
 }
