@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { VLLM_MODEL_CATALOG } from "../../components/inference/model-catalog";
 
+/** These overrides replace the prod file's models, so the services that name some of them stay off. */
+const WITHOUT_MODEL_CONSUMERS = {
+  "ai-platform:mcp": { enabled: false },
+  "ai-platform:agent": { enabled: false },
+};
 const CHART = "kubernetes:helm.sh/v4:Chart";
 
 import { referenceChartValues, unknownValuesKeys } from "../harness/chart-reference";
@@ -193,6 +198,7 @@ describe("vLLM servers", () => {
         huggingFaceTokenSecret: { name: "huggingface", key: "token" },
         models: { "qwen2.5-7b-instruct": { enabled: true, replicas: { min: 1, max: 1 } } },
       },
+      ...WITHOUT_MODEL_CONSUMERS,
     });
     const env = container(byName(run, STATEFUL_SET, "qwen2-5-7b-instruct")).env;
     expect(env.find((e: any) => e.name === "HF_TOKEN")).toEqual({
@@ -223,6 +229,7 @@ describe("vLLM servers", () => {
           },
         },
       },
+      ...WITHOUT_MODEL_CONSUMERS,
     });
     const set = byName(run, STATEFUL_SET, "glm-4-9b-chat").inputs;
     expect(set.spec.template.spec.volumes).toEqual([

@@ -41,7 +41,14 @@ describe("profileFor", () => {
 
   it("gives an existing cluster no cloud defaults at all", () => {
     const { stackDefaults, gpuNodePoolDefaults } = profileFor("local", "existing");
-    expect(Object.keys(stackDefaults).sort()).toEqual(["existingCluster", "gateway", "platform", "protect"]);
+    expect(Object.keys(stackDefaults).sort()).toEqual([
+      "agent",
+      "existingCluster",
+      "gateway",
+      "mcp",
+      "platform",
+      "protect",
+    ]);
     expect(stackDefaults.platform).toMatchObject({ domain: "ai.localhost", tls: { issuer: "self-signed" } });
     expect(gpuNodePoolDefaults).toEqual({});
   });
