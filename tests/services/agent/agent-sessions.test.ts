@@ -95,6 +95,40 @@ describe("sessions in Redis", () => {
   });
 });
 
+describe("a client that goes away", () => {
+  it("cancels its run, counts it as cancelled and frees the session at once", async () => {
+    stack.model.script("gone", [
+      { toolCalls: [{ name: "platform__slow_report", arguments: "{}" }] },
+      { content: "late" },
+    ]);
+    const patient = await stack.startAgent((config) => {
+      config.limits.toolTimeoutMs = 10_000;
+    });
+    const response = await patient.post(
+      "/v1/agents/operations/runs",
+      { input: "[script:gone] report", session_id: "gone", stream: true },
+      stack.key,
+    );
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    let seen = "";
+    while (!seen.includes("event: tool.call")) seen += new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel(); // closes the connection
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const metrics = await (await patient.get("/metrics")).text();
+    expect(metrics).toMatch(/agent_runs_total\{agent="operations",status="cancelled"\} 1/);
+    stack.model.script("after-gone", [{ content: "Here again." }]);
+    const next = await patient.post(
+      "/v1/agents/operations/runs",
+      { input: "[script:after-gone] hi", session_id: "gone" },
+      stack.key,
+    );
+    expect(next.status).toBe(200);
+    // The cancelled run left nothing behind: the session holds only the new exchange.
+    const session = await jsonOf(await patient.get("/v1/sessions/gone", stack.key));
+    expect(session.messages.map((m: any) => m.content)).toEqual(["[script:after-gone] hi", "Here again."]);
+  });
+});
+
 describe("context budget", () => {
   it("sends the model only the newest exchanges that fit, while the session keeps them all", async () => {
     const tiny = await stack.startAgent((config) => {

@@ -1,5 +1,6 @@
 /** What one run works with: the service's parts, the caller, the history it appends to, its state. */
 
+import { randomUUID } from "node:crypto";
 import type { RouteDecision } from "../agents/router";
 import type { Caller } from "../auth/caller";
 import type { Profile } from "../config/profile-schema";
@@ -9,6 +10,7 @@ import type { ModelClient } from "../model/model-client";
 import type { Logger } from "../observability/log";
 import type { AgentMetrics } from "../observability/metrics";
 import type { Tracing } from "../observability/tracing";
+import type { Session } from "../sessions/session";
 import type { Emit, RunLimits, ToolCallRecord } from "./run-types";
 
 export interface RunDependencies {
@@ -43,4 +45,29 @@ export interface RunScope {
   readonly emit: Emit;
   /** Aborts on the run-time limit or when the client goes away. */
   readonly signal: AbortSignal;
+}
+
+/** A new run's state, or the stored state of the run the session has paused. */
+export function runStateFor(session: Session): RunState {
+  const paused = session.paused;
+  if (paused)
+    return {
+      runId: paused.runId,
+      agent: paused.agent,
+      turns: paused.turns,
+      toolCalls: paused.toolCalls,
+      handoffs: paused.handoffs,
+      usage: { ...paused.usage },
+      routing: paused.routing,
+      records: [],
+    };
+  return {
+    runId: `run_${randomUUID().replaceAll("-", "")}`,
+    agent: "",
+    turns: 0,
+    toolCalls: 0,
+    handoffs: 0,
+    usage: { promptTokens: 0, completionTokens: 0 },
+    records: [],
+  };
 }

@@ -13,7 +13,7 @@ import { modelCallError } from "../model/model-errors";
 import { newSession, type Session, type SessionStore } from "../sessions/session";
 import { AgentLoop, type LoopEnd } from "./agent-loop";
 import { closeOpenToolCalls, runResult } from "./run-result";
-import type { RunDependencies, RunState } from "./run-scope";
+import { type RunDependencies, type RunState, runStateFor } from "./run-scope";
 import type { Emit, RunResult } from "./run-types";
 
 export interface RunServiceDependencies extends RunDependencies {
@@ -42,30 +42,6 @@ export interface PreparedRun {
 
 /** Thrown when the client went away mid-run: nothing is left to answer. */
 export class ClientGone extends Error {}
-
-function initialState(session: Session): RunState {
-  const paused = session.paused;
-  if (paused)
-    return {
-      runId: paused.runId,
-      agent: paused.agent,
-      turns: paused.turns,
-      toolCalls: paused.toolCalls,
-      handoffs: paused.handoffs,
-      usage: { ...paused.usage },
-      routing: paused.routing,
-      records: [],
-    };
-  return {
-    runId: `run_${randomUUID().replaceAll("-", "")}`,
-    agent: "",
-    turns: 0,
-    toolCalls: 0,
-    handoffs: 0,
-    usage: { promptTokens: 0, completionTokens: 0 },
-    records: [],
-  };
-}
 
 export class RunService {
   constructor(private readonly deps: RunServiceDependencies) {}
@@ -124,7 +100,7 @@ export class RunService {
   async execute(prepared: PreparedRun, emit: Emit, clientSignal: AbortSignal): Promise<RunResult> {
     const started = performance.now();
     const { session, caller } = prepared;
-    const state = initialState(session);
+    const state = runStateFor(session);
     const deadline = AbortSignal.timeout(this.deps.limits.maxRunSeconds * 1000);
     const signal = AbortSignal.any([deadline, clientSignal]);
     // Work on a copy: a failed run leaves the stored session untouched.
