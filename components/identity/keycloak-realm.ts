@@ -19,9 +19,17 @@ export interface KeycloakClient {
    * only grants an `audience` that is available to the requesting client this way. Default `[]`.
    */
   readonly audiences?: readonly string[];
+  /**
+   * Roles of this client (e.g. the MCP server's tool scopes), each with the realm roles that include it,
+   * so people and service accounts get them through their realm role. Default `{}`.
+   */
+  readonly roles?: Readonly<Record<string, readonly RealmRole[]>>;
+  /** Realm roles of the client's service account (its client-credentials tokens). Default `[]`. */
+  readonly serviceAccountRealmRoles?: readonly RealmRole[];
 }
 
 export const REALM_ROLES = ["platform-admin", "app-team"] as const;
+export type RealmRole = (typeof REALM_ROLES)[number];
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 const mapper = (name: string, protocolMapper: string, config: Record<string, string>) => ({
@@ -32,9 +40,25 @@ const mapper = (name: string, protocolMapper: string, config: Record<string, str
   config,
 });
 
+/** A realm role as a composite of the client roles granted to it (Keycloak puts them in `resource_access`). */
+function realmRole(role: RealmRole, clients: readonly KeycloakClient[]) {
+  const granted = clients
+    .map(
+      (client) =>
+        [
+          client.clientId,
+          Object.keys(client.roles ?? {}).filter((name) => client.roles?.[name]?.includes(role)),
+        ] as const,
+    )
+    .filter(([, names]) => names.length > 0);
+  if (granted.length === 0) return { name: role };
+  return { name: role, composite: true, composites: { client: Object.fromEntries(granted) } };
+}
+
 /**
- * The realm import: both realm roles and every client with two mappers, realm roles as a flat `roles`
- * claim and the client's own id as audience, plus one audience mapper per entry of its `audiences`.
+ * The realm import: both realm roles (composites of the client roles granted to them), every client
+ * with two mappers, realm roles as a flat `roles` claim and the client's own id as audience, plus one
+ * audience mapper per entry of its `audiences`; client roles; service accounts with realm roles.
  * `secrets` holds confidential clients' secrets (Outputs).
  */
 export function realmRepresentation(
@@ -48,7 +72,22 @@ export function realmRepresentation(
     sslRequired: "external",
     registrationAllowed: false,
     bruteForceProtected: true,
-    roles: { realm: REALM_ROLES.map((role) => ({ name: role })) },
+    roles: {
+      realm: REALM_ROLES.map((role) => realmRole(role, clients)),
+      client: Object.fromEntries(
+        clients
+          .filter((client) => Object.keys(client.roles ?? {}).length > 0)
+          .map((client) => [client.clientId, Object.keys(client.roles ?? {}).map((name) => ({ name }))]),
+      ),
+    },
+    users: clients
+      .filter((client) => (client.serviceAccountRealmRoles ?? []).length > 0)
+      .map((client) => ({
+        username: `service-account-${client.clientId}`,
+        enabled: true,
+        serviceAccountClientId: client.clientId,
+        realmRoles: [...(client.serviceAccountRealmRoles ?? [])],
+      })),
     clients: clients.map((client) => ({
       clientId: client.clientId,
       name: client.clientId,
@@ -104,6 +143,19 @@ export function realmClientProblems(clients: readonly KeycloakClient[]): string[
   for (const client of clients) {
     if (client.standardTokenExchange && client.publicClient)
       problems.push(`client "${client.clientId}": token exchange needs a confidential client`);
+    if (client.serviceAccountRealmRoles?.length && client.publicClient)
+      problems.push(`client "${client.clientId}": a public client has no service account to give roles`);
+    for (const [name, grantedTo] of Object.entries(client.roles ?? {})) {
+      if (!name.trim()) problems.push(`client "${client.clientId}": a role name is empty`);
+      for (const role of grantedTo)
+        if (!REALM_ROLES.includes(role))
+          problems.push(
+            `client "${client.clientId}": role "${name}" is granted to unknown realm role "${role}"`,
+          );
+    }
+    for (const role of client.serviceAccountRealmRoles ?? [])
+      if (!REALM_ROLES.includes(role))
+        problems.push(`client "${client.clientId}": service account realm role "${role}" is unknown`);
     for (const audience of client.audiences ?? []) {
       if (!ids.includes(audience) || audience === client.clientId)
         problems.push(

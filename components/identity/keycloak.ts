@@ -8,7 +8,7 @@ import { MONITOR_LABELS } from "../common/monitoring";
 import { zoneSpread } from "../common/topology";
 import { type KeycloakClient, realmClientProblems, realmRepresentation } from "./keycloak-realm";
 
-export { type KeycloakClient, REALM_ROLES, realmRepresentation } from "./keycloak-realm";
+export { type KeycloakClient, REALM_ROLES, type RealmRole, realmRepresentation } from "./keycloak-realm";
 
 export interface KeycloakArgs {
   /** Existing restricted namespace for Keycloak and its Secrets. No default. */

@@ -1,6 +1,6 @@
 import type * as kubernetes from "@pulumi/kubernetes";
 import { secretCopy } from "../../components/baseline/secret-copy";
-import { Keycloak } from "../../components/identity/keycloak";
+import { Keycloak, type KeycloakClient, type RealmRole } from "../../components/identity/keycloak";
 import { httpsListenerName, type PublicService } from "../../components/ingress/hostnames";
 import type { PlatformConfig } from "../config";
 import type { DataArea } from "./data";
@@ -8,22 +8,39 @@ import type { IngressArea } from "./ingress";
 import type { PlatformNamespaces } from "./namespaces";
 
 /**
+ * The MCP server's tool scopes (services/mcp/src/tools) as client roles of `mcp-server`, and the realm
+ * roles that carry them: app teams may search knowledge, process documents, query SQL read-only and
+ * call connectors, robots and federated tools; writing to the knowledge base and the federation admin
+ * API stay with platform admins.
+ */
+export const MCP_TOOL_ROLES: Readonly<Record<string, readonly RealmRole[]>> = {
+  "mcp:knowledge.read": ["app-team", "platform-admin"],
+  "mcp:documents": ["app-team", "platform-admin"],
+  "mcp:sql.read": ["app-team", "platform-admin"],
+  "mcp:connectors": ["app-team", "platform-admin"],
+  "mcp:notify": ["app-team", "platform-admin"],
+  "mcp:federated": ["app-team", "platform-admin"],
+  "mcp:knowledge.write": ["platform-admin"],
+  "mcp:admin": ["platform-admin"],
+};
+
+type PlatformClient = Omit<KeycloakClient, "redirectUris"> & {
+  readonly service: PublicService;
+  readonly path: string;
+  readonly secretNamespace: string;
+};
+
+/**
  * OIDC clients of the platform's own services, and the namespace each one's secret goes to. The agent
  * service calls MCP servers as its caller: it exchanges the caller's token (Keycloak standard token
  * exchange) for one whose audience is `mcp-server`, which its own tokens must offer for the exchange
- * to grant it; its client-credentials tokens (virtual-key callers) carry that audience too.
+ * to grant it; its client-credentials tokens (virtual-key callers, who are app teams) carry that
+ * audience and the app-team role too.
  */
-const CLIENTS: readonly {
-  clientId: string;
-  service: PublicService;
-  path: string;
-  secretNamespace: string;
-  standardTokenExchange?: boolean;
-  audiences?: readonly string[];
-}[] = [
+const CLIENTS: readonly PlatformClient[] = [
   { clientId: "grafana", service: "grafana", path: "/login/generic_oauth", secretNamespace: "observability" },
   { clientId: "llm-gateway-admin", service: "llm", path: "/*", secretNamespace: "ai" },
-  { clientId: "mcp-server", service: "mcp", path: "/*", secretNamespace: "ai" },
+  { clientId: "mcp-server", service: "mcp", path: "/*", secretNamespace: "ai", roles: MCP_TOOL_ROLES },
   {
     clientId: "agent-service",
     service: "agent",
@@ -31,6 +48,7 @@ const CLIENTS: readonly {
     secretNamespace: "ai",
     standardTokenExchange: true,
     audiences: ["mcp-server"],
+    serviceAccountRealmRoles: ["app-team"],
   },
 ];
 
@@ -73,11 +91,9 @@ export function deployIdentity(
         usernameKey: "username",
         passwordKey: "password",
       },
-      clients: CLIENTS.map((client) => ({
-        clientId: client.clientId,
-        redirectUris: [`https://${ingress.hostnames[client.service]}${client.path}`],
-        ...(client.standardTokenExchange ? { standardTokenExchange: true } : {}),
-        ...(client.audiences ? { audiences: client.audiences } : {}),
+      clients: CLIENTS.map(({ service, path, secretNamespace: _namespace, ...client }) => ({
+        ...client,
+        redirectUris: [`https://${ingress.hostnames[service]}${path}`],
       })),
       clientSecretNamespaces: Object.fromEntries(
         CLIENTS.map((client) => [client.clientId, client.secretNamespace]),

@@ -16,14 +16,19 @@ const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
 const CLIENTS = [
   { clientId: "grafana", redirectUris: ["https://grafana.ai.example.com/login/generic_oauth"] },
   { clientId: "llm-gateway-admin", redirectUris: ["https://llm.ai.example.com/admin/*"], publicClient: true },
-  { clientId: "mcp-server", redirectUris: [] },
+  {
+    clientId: "mcp-server",
+    redirectUris: [],
+    roles: { "mcp:knowledge.read": ["app-team", "platform-admin"], "mcp:admin": ["platform-admin"] },
+  },
   {
     clientId: "agent-service",
     redirectUris: ["https://agent.ai.example.com/callback"],
     standardTokenExchange: true,
     audiences: ["mcp-server"],
+    serviceAccountRealmRoles: ["app-team"],
   },
-];
+] satisfies KeycloakArgs["clients"];
 const DEV: KeycloakArgs = {
   namespace: "identity",
   hostname: "auth.ai.example.com",
@@ -273,10 +278,49 @@ describe("Keycloak", () => {
     }
   });
 
+  it("grants client roles through realm roles and gives service accounts their realm roles", async () => {
+    const realm = realmJson((await render(DEV)).run);
+    const realmRoles = Object.fromEntries(
+      realm.roles.realm.map((role: { name: string }) => [role.name, role]),
+    );
+    expect(realmRoles["app-team"]).toEqual({
+      name: "app-team",
+      composite: true,
+      composites: { client: { "mcp-server": ["mcp:knowledge.read"] } },
+    });
+    expect(realmRoles["platform-admin"].composites.client["mcp-server"]).toEqual([
+      "mcp:knowledge.read",
+      "mcp:admin",
+    ]);
+    expect(realm.roles.client).toEqual({
+      "mcp-server": [{ name: "mcp:knowledge.read" }, { name: "mcp:admin" }],
+    });
+    expect(realm.users).toEqual([
+      {
+        username: "service-account-agent-service",
+        enabled: true,
+        serviceAccountClientId: "agent-service",
+        realmRoles: ["app-team"],
+      },
+    ]);
+  });
+
   it.each([
     [
       [{ clientId: "cli", redirectUris: [], publicClient: true, standardTokenExchange: true }],
       'client "cli": token exchange needs a confidential client',
+    ],
+    [
+      [
+        {
+          clientId: "cli",
+          redirectUris: [],
+          publicClient: true,
+          serviceAccountRealmRoles: ["app-team" as const],
+          roles: { "mcp:x": ["auditor" as "app-team"] },
+        },
+      ],
+      'client "cli": a public client has no service account to give roles; client "cli": role "mcp:x" is granted to unknown realm role "auditor"',
     ],
     [
       [{ clientId: "agent", redirectUris: [], audiences: ["nobody", "agent"] }],

@@ -1,7 +1,10 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { readStackFile } from "../../policies/offline/stack-files";
 import { parseConfig, resolveSecrets, secretNames } from "../../services/mcp/src/config";
+import { MCP_TOOL_ROLES } from "../../stacks/areas/identity";
 import { expectNotInPlainInputs, plainInputs } from "../harness/component-checks";
 import { byName, ofType, single } from "../harness/queries";
 import { ProgramFailed, runProgram, runStackFile, type StackRun } from "../harness/run-stack";
@@ -187,5 +190,38 @@ describe("the MCP server in the stacks", () => {
       "ai-platform:gateway": { enabled: false },
     }).catch((error: unknown) => error)) as ProgramFailed;
     expect(String(withoutGateway.cause)).toContain("ai-platform:mcp.enabled: needs the LLM gateway");
+  });
+});
+
+describe("MCP tool permissions in the realm", () => {
+  /** Every scope a built-in tool file declares (`scopes: [...]`), plus the defaults of federated tools and the admin API. */
+  function declaredScopes(): Set<string> {
+    const directory = "services/mcp/src/tools";
+    const scopes = new Set(["mcp:federated", "mcp:admin"]); // federation's default and auth.adminScope's
+    for (const file of readdirSync(directory)) {
+      const source = readFileSync(join(directory, file), "utf8");
+      for (const [, list] of source.matchAll(/scopes: \[([^\]]*)\]/g))
+        for (const [, scope] of (list ?? "").matchAll(/"([^"]+)"/g)) scopes.add(scope as string);
+    }
+    return scopes;
+  }
+
+  it("grant every scope an MCP tool needs to some realm role, so no tool is unreachable", () => {
+    const scopes = declaredScopes();
+    expect(scopes.size).toBeGreaterThanOrEqual(8);
+    expect([...scopes].filter((scope) => !MCP_TOOL_ROLES[scope])).toEqual([]);
+    expect(Object.keys(MCP_TOOL_ROLES).filter((role) => !scopes.has(role))).toEqual([]);
+  });
+
+  it("lets the agent's service account use what app teams use, and keeps admin scopes to platform admins", async () => {
+    const run = await runStackFile("prod");
+    const realm = JSON.parse(byName(run, SECRET, "keycloak-realm").inputs.stringData["realm.json"]);
+    expect(realm.users).toContainEqual(
+      expect.objectContaining({ serviceAccountClientId: "agent-service", realmRoles: ["app-team"] }),
+    );
+    const appTeam = realm.roles.realm.find((role: { name: string }) => role.name === "app-team");
+    expect(appTeam.composites.client["mcp-server"]).toContain("mcp:knowledge.read");
+    expect(appTeam.composites.client["mcp-server"]).not.toContain("mcp:admin");
+    expect(appTeam.composites.client["mcp-server"]).not.toContain("mcp:knowledge.write");
   });
 });
