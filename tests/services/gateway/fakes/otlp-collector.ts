@@ -30,12 +30,12 @@ type AnyValue = {
   boolValue?: boolean;
 };
 
-const valueOf = (value: AnyValue) =>
+const plainValue = (value: AnyValue) =>
   value.stringValue ??
   (value.intValue !== undefined ? Number(value.intValue) : (value.doubleValue ?? value.boolValue ?? ""));
 
 const attributesOf = (list: Array<{ key: string; value: AnyValue }> = []) =>
-  Object.fromEntries(list.map(({ key, value }) => [key, valueOf(value)]));
+  Object.fromEntries(list.map(({ key, value }) => [key, plainValue(value)]));
 
 export async function startFakeCollector(): Promise<FakeCollector> {
   const spans: ExportedSpan[] = [];
