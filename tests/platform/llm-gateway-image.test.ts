@@ -4,81 +4,24 @@ import { describe, expect, it } from "vitest";
 import { unpinnedReason } from "../../components/common/images";
 import { CONFIG_PATH, GATEWAY_PORT, GATEWAY_UID } from "../../components/gateway/llm-gateway-args";
 import { REPO_ROOT } from "../../policies/offline/stack-files";
+import { ignored, parseDockerfile, type Stage } from "../harness/dockerfile";
 
 const read = (file: string) => readFileSync(join(REPO_ROOT, file), "utf8");
 
-interface Instruction {
-  readonly keyword: string;
-  readonly args: string;
-}
-interface Stage {
-  readonly from: string;
-  readonly name?: string;
-  readonly instructions: Instruction[];
-}
-
-/** Dockerfile instructions (continuations joined, comments and the parser directive dropped), by stage. */
-function parseDockerfile(text: string): { globalArgs: Record<string, string>; stages: Stage[] } {
-  const lines = text
-    .replace(/\\\n/g, " ")
-    .split("\n")
-    .map((line) => line.trim())
-    .filter((line) => line !== "" && !line.startsWith("#"));
-  const globalArgs: Record<string, string> = {};
-  const stages: Stage[] = [];
-  for (const line of lines) {
-    const [keyword = "", ...rest] = line.split(/\s+/);
-    const args = rest.join(" ");
-    const upper = keyword.toUpperCase();
-    if (upper === "FROM") {
-      const [image = "", as, name] = args.split(/\s+/);
-      const resolved = image.replace(/\$\{(\w+)\}|\$(\w+)/g, (_, a, b) => globalArgs[a ?? b] ?? "");
-      stages.push({ from: resolved, ...(as?.toUpperCase() === "AS" ? { name } : {}), instructions: [] });
-    } else if (stages.length === 0 && upper === "ARG") {
-      const [key = "", value = ""] = args.split("=");
-      globalArgs[key] = value;
-    } else {
-      stages.at(-1)?.instructions.push({ keyword: upper, args });
-    }
-  }
-  return { globalArgs, stages };
-}
-
-/** Docker's ignore-file rule: the last pattern matching the path, or one of its parent directories, decides. */
-function ignored(patterns: readonly string[], path: string): boolean {
-  const segment = (text: string) =>
-    text
-      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-      .replace(/\*/g, "[^/]*")
-      .replace(/\?/g, "[^/]");
-  // `**/` spans any number of directories, zero included.
-  const toRegExp = (pattern: string) =>
-    new RegExp(`^${pattern.replace(/\/$/, "").split("**/").map(segment).join("(.*/)?")}$`);
-  const parts = path.split("/");
-  const candidates = parts.map((_, index) => parts.slice(0, index + 1).join("/"));
-  let excluded = false;
-  for (const line of patterns) {
-    const negated = line.startsWith("!");
-    const regExp = toRegExp(negated ? line.slice(1) : line);
-    if (candidates.some((candidate) => regExp.test(candidate))) excluded = !negated;
-  }
-  return excluded;
-}
-
-const dockerfile = parseDockerfile(read("services/gateway/Dockerfile"));
+const stages = parseDockerfile(read("services/gateway/Dockerfile"));
 const ignorePatterns = read("services/gateway/Dockerfile.dockerignore")
   .split("\n")
   .map((line) => line.trim())
   .filter((line) => line !== "" && !line.startsWith("#"));
-const finalStage = dockerfile.stages.at(-1) as Stage;
+const finalStage = stages.at(-1) as Stage;
 const runs = (stage: Stage) => stage.instructions.filter((i) => i.keyword === "RUN").map((i) => i.args);
-const stageNamed = (name: string) => dockerfile.stages.find((stage) => stage.name === name) as Stage;
+const stageNamed = (name: string) => stages.find((stage) => stage.name === name) as Stage;
 const workspace = JSON.parse(read("services/gateway/package.json"));
 
 describe("services/gateway/Dockerfile", () => {
   it("builds in separate stages from a pinned Node 24 bookworm-slim image, never :latest", () => {
-    expect(dockerfile.stages.length).toBeGreaterThanOrEqual(2);
-    for (const stage of dockerfile.stages) {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    for (const stage of stages) {
       expect(stage.from).toMatch(/^node:24\.\d+\.\d+-bookworm-slim$/);
       expect(unpinnedReason(stage.from), stage.from).toBeUndefined();
     }
@@ -119,7 +62,7 @@ describe("services/gateway/Dockerfile", () => {
   });
 
   it("sends only what the build copies: every COPY source is in the context, everything else is not", () => {
-    const sources = dockerfile.stages.flatMap((stage) =>
+    const sources = stages.flatMap((stage) =>
       stage.instructions
         .filter((i) => i.keyword === "COPY" && !i.args.startsWith("--from"))
         .flatMap((i) => i.args.split(/\s+/).slice(0, -1)),

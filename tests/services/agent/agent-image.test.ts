@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { AGENT_CONFIG_PATH, AGENT_PORT, AGENT_UID } from "../../../components/agent/agent-service-args";
 import { unpinnedReason } from "../../../components/common/images";
-import { ignored, parseDockerfile, type Stage } from "./support/dockerfile";
+import { ignored, parseDockerfile, type Stage } from "../../harness/dockerfile";
 
 const text = readFileSync("services/agent/Dockerfile", "utf8");
 const stages = parseDockerfile(text);
