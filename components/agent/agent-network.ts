@@ -1,18 +1,9 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { allowEgress, allowIngress } from "../baseline/network-policy";
+import { allowEgress, allowIngress, KUBE_DNS_PEER } from "../baseline/network-policy";
 import { inClusterTarget, NON_PUBLIC_RANGES } from "../gateway/gateway-network";
+import { ENVOY_PROXY_PODS } from "../ingress/envoy-gateway";
 import { AGENT_DEFAULTS, AGENT_PORT, type AgentServiceArgs } from "./agent-service-args";
-
-/** The Envoy proxy pods Envoy Gateway runs for a Gateway (its own labels). */
-const ENVOY_PROXIES = {
-  "app.kubernetes.io/component": "proxy",
-  "app.kubernetes.io/managed-by": "envoy-gateway",
-};
-const KUBE_DNS = {
-  namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
-  podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-};
 
 /**
  * Where traces go: an in-cluster collector's namespace on its port, or, for a collector outside the
@@ -47,7 +38,7 @@ export function declareAgentNetwork(
   const base = { namespace: args.namespace, podLabels };
   const ingress = (suffix: string, peers: Parameters<typeof allowIngress>[1]["peers"]) =>
     allowIngress(`${name}-${suffix}`, { ...base, peers, ports: [AGENT_PORT] }, opts);
-  ingress("from-gateway", [{ namespace: args.route.gatewayNamespace, podLabels: ENVOY_PROXIES }]);
+  ingress("from-gateway", [{ namespace: args.route.gatewayNamespace, podLabels: ENVOY_PROXY_PODS }]);
   ingress("metrics", [{ namespace: args.metricsNamespace ?? AGENT_DEFAULTS.metricsNamespace }]);
   const clients = args.clientNamespaces ?? AGENT_DEFAULTS.clientNamespaces;
   if (clients.length > 0)
@@ -78,7 +69,7 @@ export function declareAgentNetwork(
   // The namespace allows DNS already if it is a PlatformNamespace; this keeps the service working in any other.
   egressPolicy("dns", [
     {
-      to: [KUBE_DNS],
+      to: [KUBE_DNS_PEER],
       ports: [
         { protocol: "UDP", port: 53 },
         { protocol: "TCP", port: 53 },

@@ -7,6 +7,12 @@ export interface NamespacePeer {
   readonly podLabels?: Readonly<Record<string, string>>;
 }
 
+/** The cluster DNS pods (CoreDNS keeps kube-dns's label), as a raw NetworkPolicy peer. */
+export const KUBE_DNS_PEER = {
+  namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+  podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+};
+
 /** Where traffic may go or come from: namespaces, or any address (for the Kubernetes API, cloud APIs, ACME). */
 export type Peers = readonly NamespacePeer[] | "anywhere";
 

@@ -1,5 +1,6 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { KUBE_DNS_PEER } from "./network-policy";
 
 export type PodSecurityLevel = "restricted" | "baseline" | "privileged";
 
@@ -71,12 +72,7 @@ export class PlatformNamespace extends pulumi.ComponentResource {
           policyTypes: ["Egress"],
           egress: [
             {
-              to: [
-                {
-                  namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
-                  podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-                },
-              ],
+              to: [KUBE_DNS_PEER],
               ports: [
                 { protocol: "UDP", port: 53 },
                 { protocol: "TCP", port: 53 },

@@ -1,6 +1,13 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { allowEgress, allowIngress, type NamespacePeer, type Peers } from "../baseline/network-policy";
+import {
+  allowEgress,
+  allowIngress,
+  KUBE_DNS_PEER,
+  type NamespacePeer,
+  type Peers,
+} from "../baseline/network-policy";
+import { ENVOY_PROXY_PODS } from "../ingress/envoy-gateway";
 
 /** A server the gateway connects to, as a NetworkPolicy peer and the port its pods listen on. */
 export interface ServerPeer {
@@ -35,15 +42,6 @@ export interface GatewayNetworkSpec {
   readonly extraEgress: readonly EgressAllow[];
 }
 
-/** The Envoy proxy pods Envoy Gateway runs for a Gateway (its own labels). */
-const ENVOY_PROXIES = {
-  "app.kubernetes.io/component": "proxy",
-  "app.kubernetes.io/managed-by": "envoy-gateway",
-};
-const KUBE_DNS = {
-  namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
-  podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-};
 /**
  * Cloud APIs are public; private, shared and link-local ranges stay closed on 443 so a config mistake
  * cannot reach in-cluster services or the node's metadata endpoint through the gateway.
@@ -95,7 +93,7 @@ export function declareGatewayNetwork(
   const base = { namespace, podLabels };
   allowIngress(
     `${name}-from-gateway`,
-    { ...base, peers: [{ namespace: spec.gatewayNamespace, podLabels: ENVOY_PROXIES }], ports: [port] },
+    { ...base, peers: [{ namespace: spec.gatewayNamespace, podLabels: ENVOY_PROXY_PODS }], ports: [port] },
     opts,
   );
   if (spec.clientNamespaces.length > 0)
@@ -131,7 +129,7 @@ export function declareGatewayNetwork(
   // The namespace allows DNS already if it is a PlatformNamespace; this keeps the gateway working in any other.
   egressPolicy("dns", [
     {
-      to: [KUBE_DNS],
+      to: [KUBE_DNS_PEER],
       ports: [
         { protocol: "UDP", port: 53 },
         { protocol: "TCP", port: 53 },

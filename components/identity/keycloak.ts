@@ -6,6 +6,7 @@ import { PINNED_CHARTS } from "../charts/pinned-charts";
 import { pinnedImage } from "../common/images";
 import { MONITOR_LABELS } from "../common/monitoring";
 import { zoneSpread } from "../common/topology";
+import { ENVOY_PROXY_PODS } from "../ingress/envoy-gateway";
 import { type KeycloakClient, realmClientProblems, realmRepresentation } from "./keycloak-realm";
 
 export { type KeycloakClient, REALM_ROLES, type RealmRole, realmRepresentation } from "./keycloak-realm";
@@ -55,10 +56,6 @@ const POSTGRES = { namespace: "data", podLabels: { "cnpg.io/cluster": "postgres"
 const POSTGRES_PORT = 5432;
 const IN_CLUSTER_CLIENTS = ["ai", "observability"];
 const METRICS_NAMESPACE = "observability";
-const ENVOY_PROXIES = {
-  "app.kubernetes.io/component": "proxy",
-  "app.kubernetes.io/managed-by": "envoy-gateway",
-};
 const ADMIN_USER = "admin";
 const RESOURCES = { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "2Gi" } };
 const RUNTIME_DEFAULT = { type: "RuntimeDefault" };
@@ -290,7 +287,7 @@ export class Keycloak extends pulumi.ComponentResource {
         {
           namespace,
           podLabels: pods,
-          peers: [{ namespace: args.route.gatewayNamespace, podLabels: ENVOY_PROXIES }],
+          peers: [{ namespace: args.route.gatewayNamespace, podLabels: ENVOY_PROXY_PODS }],
           ports: [HTTP_PORT],
         },
         { parent: this },

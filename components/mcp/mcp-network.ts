@@ -1,17 +1,8 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { allowEgress, allowIngress } from "../baseline/network-policy";
+import { allowEgress, allowIngress, KUBE_DNS_PEER } from "../baseline/network-policy";
+import { ENVOY_PROXY_PODS } from "../ingress/envoy-gateway";
 import { MCP_DEFAULTS, MCP_PORT, type McpServerArgs } from "./mcp-server-args";
-
-/** The Envoy proxy pods Envoy Gateway runs for a Gateway (its own labels). */
-const ENVOY_PROXIES = {
-  "app.kubernetes.io/component": "proxy",
-  "app.kubernetes.io/managed-by": "envoy-gateway",
-};
-const KUBE_DNS = {
-  namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
-  podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-};
 
 /**
  * The MCP pods' allows on top of the namespace's default-deny: in from the Envoy proxies, the client
@@ -29,7 +20,7 @@ export function declareMcpNetwork(
     `${name}-from-gateway`,
     {
       ...base,
-      peers: [{ namespace: args.route.gatewayNamespace, podLabels: ENVOY_PROXIES }],
+      peers: [{ namespace: args.route.gatewayNamespace, podLabels: ENVOY_PROXY_PODS }],
       ports: [MCP_PORT],
     },
     opts,
@@ -74,7 +65,7 @@ export function declareMcpNetwork(
         policyTypes: ["Egress"],
         egress: [
           {
-            to: [KUBE_DNS],
+            to: [KUBE_DNS_PEER],
             ports: [
               { protocol: "UDP", port: 53 },
               { protocol: "TCP", port: 53 },
