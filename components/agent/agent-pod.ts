@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { envFromSecret } from "../common/env";
 import { RESTRICTED_READ_ONLY_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from "../common/security-context";
 import { zoneSpread } from "../common/topology";
 import {
@@ -10,18 +11,15 @@ import {
   type AgentServiceArgs,
 } from "./agent-service-args";
 
-const fromSecret = (variable: string, ref: { name: string; key: string }) => ({
-  name: variable,
-  valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } },
-});
-
 /** The contract's environment: the config path, and the client secret, gateway key and Redis URL by reference. */
 export function agentEnv(args: AgentServiceArgs) {
   return [
     { name: AGENT_ENV.configFile, value: AGENT_CONFIG_PATH },
-    fromSecret(AGENT_ENV.clientSecret, args.keycloak.clientSecret),
-    fromSecret(AGENT_ENV.gatewayKey, args.llmGateway.apiKeySecret),
-    ...(args.redis ? [fromSecret(AGENT_ENV.redisUrl, args.redis.urlSecret)] : []),
+    envFromSecret(AGENT_ENV.clientSecret, args.keycloak.clientSecret.name, args.keycloak.clientSecret.key),
+    envFromSecret(AGENT_ENV.gatewayKey, args.llmGateway.apiKeySecret.name, args.llmGateway.apiKeySecret.key),
+    ...(args.redis
+      ? [envFromSecret(AGENT_ENV.redisUrl, args.redis.urlSecret.name, args.redis.urlSecret.key)]
+      : []),
   ];
 }
 

@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { envFromSecret } from "../common/env";
 import { RESTRICTED_READ_ONLY_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from "../common/security-context";
 import { zoneSpread } from "../common/topology";
 import { GATEWAY_ENV, providerKeyEnv, serviceKeyEnv, TRACES_ENDPOINT_ENV } from "./gateway-config";
@@ -18,22 +19,17 @@ export interface GatewayPodSpec {
   readonly masterKeySecretName: string;
 }
 
-const fromSecret = (variable: string, name: string, key: string) => ({
-  name: variable,
-  valueFrom: { secretKeyRef: { name, key } },
-});
-
 /** The gateway's environment: every secret by reference to a Secret (Redis, PostgreSQL, keys), the traces URL. */
 export function gatewayEnv(args: LlmGatewayArgs, masterKeySecretName: string) {
   return [
-    fromSecret(GATEWAY_ENV.redisUrl, args.redis.secretName, args.redis.key ?? "url"),
-    fromSecret(GATEWAY_ENV.databaseUrl, args.database.secretName, args.database.key ?? "url"),
-    fromSecret(GATEWAY_ENV.masterKey, masterKeySecretName, "master-key"),
+    envFromSecret(GATEWAY_ENV.redisUrl, args.redis.secretName, args.redis.key ?? "url"),
+    envFromSecret(GATEWAY_ENV.databaseUrl, args.database.secretName, args.database.key ?? "url"),
+    envFromSecret(GATEWAY_ENV.masterKey, masterKeySecretName, "master-key"),
     ...Object.entries(providerKeyEnv(args.cloudModels ?? [])).map(([variable, secret]) =>
-      fromSecret(variable, secret.name, secret.key),
+      envFromSecret(variable, secret.name, secret.key),
     ),
     ...(args.serviceKeys ?? []).map((serviceKey) =>
-      fromSecret(serviceKeyEnv(serviceKey.alias), serviceKey.secret.name, serviceKey.secret.key),
+      envFromSecret(serviceKeyEnv(serviceKey.alias), serviceKey.secret.name, serviceKey.secret.key),
     ),
     ...(args.tracesEndpoint ? [{ name: TRACES_ENDPOINT_ENV, value: args.tracesEndpoint }] : []),
   ];

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { allowEgress, allowIngress } from "../baseline/network-policy";
 import { PINNED_CHARTS } from "../charts/pinned-charts";
+import { envFromSecret } from "../common/env";
 import { pinnedImage } from "../common/images";
 import { MONITOR_LABELS } from "../common/monitoring";
 import { zoneSpread } from "../common/topology";
@@ -174,10 +175,6 @@ export class Keycloak extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const fromSecret = (variable: string, secretName: string, key: string) => ({
-      name: variable,
-      valueFrom: { secretKeyRef: { name: secretName, key } },
-    });
     // One pod caches locally; several form an Infinispan cluster, discovering each other through the
     // database (jdbc-ping; the chart's own "kubernetes" stack is deprecated in Keycloak 26).
     const cache =
@@ -195,10 +192,10 @@ export class Keycloak extends pulumi.ComponentResource {
       // A full URL fixes the issuer's scheme and host; back-channel URLs follow the request (in-cluster).
       { name: "KC_HOSTNAME", value: `https://${args.hostname}` },
       { name: "KC_HOSTNAME_BACKCHANNEL_DYNAMIC", value: "true" },
-      fromSecret("KC_DB_USERNAME", args.database.credentialsSecretName, args.database.usernameKey),
-      fromSecret("KC_DB_PASSWORD", args.database.credentialsSecretName, args.database.passwordKey),
-      fromSecret("KC_BOOTSTRAP_ADMIN_USERNAME", this.adminSecretName, "username"),
-      fromSecret("KC_BOOTSTRAP_ADMIN_PASSWORD", this.adminSecretName, "password"),
+      envFromSecret("KC_DB_USERNAME", args.database.credentialsSecretName, args.database.usernameKey),
+      envFromSecret("KC_DB_PASSWORD", args.database.credentialsSecretName, args.database.passwordKey),
+      envFromSecret("KC_BOOTSTRAP_ADMIN_USERNAME", this.adminSecretName, "username"),
+      envFromSecret("KC_BOOTSTRAP_ADMIN_PASSWORD", this.adminSecretName, "password"),
       ...cache,
     ];
 

@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { envFromSecret } from "../common/env";
 import { RESTRICTED_READ_ONLY_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from "../common/security-context";
 import { zoneSpread } from "../common/topology";
 import {
@@ -11,25 +12,22 @@ import {
   type McpServerArgs,
 } from "./mcp-server-args";
 
-const fromSecret = (variable: string, name: string, key: string) => ({
-  name: variable,
-  valueFrom: { secretKeyRef: { name, key } },
-});
-
 /**
  * Every secret the server reads, each by reference to a Secret: the gateway key, Milvus' token, the
  * Redis URL, `secretEnv`.
  */
 export function mcpEnv(args: McpServerArgs) {
   return [
-    fromSecret(MCP_ENV.gatewayKey, args.llmGateway.apiKeySecret.name, args.llmGateway.apiKeySecret.key),
+    envFromSecret(MCP_ENV.gatewayKey, args.llmGateway.apiKeySecret.name, args.llmGateway.apiKeySecret.key),
     ...(args.milvus?.tokenSecret
-      ? [fromSecret(MCP_ENV.milvusToken, args.milvus.tokenSecret.name, args.milvus.tokenSecret.key)]
+      ? [envFromSecret(MCP_ENV.milvusToken, args.milvus.tokenSecret.name, args.milvus.tokenSecret.key)]
       : []),
     ...(args.redis
-      ? [fromSecret(MCP_ENV.redisUrl, args.redis.urlSecret.name, args.redis.urlSecret.key)]
+      ? [envFromSecret(MCP_ENV.redisUrl, args.redis.urlSecret.name, args.redis.urlSecret.key)]
       : []),
-    ...Object.entries(args.secretEnv ?? {}).map(([variable, ref]) => fromSecret(variable, ref.name, ref.key)),
+    ...Object.entries(args.secretEnv ?? {}).map(([variable, ref]) =>
+      envFromSecret(variable, ref.name, ref.key),
+    ),
   ];
 }
 
