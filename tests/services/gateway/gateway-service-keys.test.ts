@@ -39,7 +39,7 @@ describe("service keys declared in config", () => {
       model: "qwen",
       messages: [{ role: "user", content: "hello" }],
     });
-    expect(completion.choices[0]?.message.content).toBeTruthy();
+    expect(completion.choices[0]?.message.content).toContain(upstream.reply);
     expect((await client.models.list()).data.map((model) => model.id)).toEqual(["qwen"]);
     const refused = await running.fetch("/v1/chat/completions", {
       method: "POST",
