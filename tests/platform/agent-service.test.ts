@@ -2,23 +2,29 @@ import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import { AgentService, type AgentServiceArgs } from "../../components/agent/agent-service";
-import { httpsListenerName, platformHostnames } from "../../components/ingress/hostnames";
-import { SharedGateway } from "../../components/ingress/shared-gateway";
+import { httpsListenerName } from "../../components/ingress/hostnames";
 import { GENERATED_PASSWORD_PREFIX } from "../../policies/offline/mocks";
 import { parseConfig } from "../../services/agent/src/config/load-config";
-import { expectNotInPlainInputs, schemaProblems, securityViolations } from "../harness/component-checks";
-import { byName, ofType, single } from "../harness/queries";
+import { expectNotInPlainInputs } from "../harness/component-checks";
+import { ofType, single } from "../harness/queries";
 import { ProgramFailed, renderComponents, type StackRun } from "../harness/run-stack";
-
-const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
-const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
-const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
-const PDB = "kubernetes:policy/v1:PodDisruptionBudget";
-const HTTP_ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
-const SERVICE_MONITOR = "kubernetes:monitoring.coreos.com/v1:ServiceMonitor";
-const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+import {
+  configOf,
+  configText,
+  container,
+  DEPLOYMENT,
+  declareSharedGateway,
+  describeEnvironmentShapes,
+  HPA,
+  HTTP_ROUTE,
+  NETWORK_POLICY,
+  PDB,
+  podSpec,
+  policy,
+  SERVICE_MONITOR,
+  tcp,
+} from "../harness/service-component";
 
 /** The keys the agent config contract fixes (/tmp/notes/agent-config-contract.md, services/agent README). */
 const CONTRACT_KEYS = [
@@ -102,12 +108,7 @@ const PROD: AgentServiceArgs = {
 async function render(args: AgentServiceArgs, withSharedGateway = false, withGatewayKey = true) {
   let service: AgentService | undefined;
   const run = await renderComponents(() => {
-    if (withSharedGateway)
-      new SharedGateway("gateway", {
-        namespace: "ai-ingress",
-        gatewayClassName: "envoy-gateway",
-        hostnames: platformHostnames("ai.example.com"),
-      });
+    if (withSharedGateway) declareSharedGateway("ai-ingress");
     if (withGatewayKey) {
       const key = new random.RandomPassword("agent-service-gateway-key", { length: 48, special: false });
       new kubernetes.core.v1.Secret("agent-service-gateway-key", {
@@ -120,12 +121,6 @@ async function render(args: AgentServiceArgs, withSharedGateway = false, withGat
   return { run, service: service as AgentService };
 }
 
-const podSpec = (run: StackRun) => single(run, DEPLOYMENT).inputs.spec.template.spec;
-const container = (run: StackRun) => podSpec(run).containers[0];
-const configText = (run: StackRun): string => single(run, CONFIG_MAP).inputs.data["config.yaml"];
-const configOf = (run: StackRun) => parse(configText(run));
-const policy = (run: StackRun, name: string) => byName(run, NETWORK_POLICY, name).inputs.spec;
-const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port }));
 const inNamespace = (namespace: string, podLabels?: Record<string, string>) => ({
   namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } },
   ...(podLabels ? { podSelector: { matchLabels: podLabels } } : {}),
@@ -368,20 +363,11 @@ describe("AgentService", () => {
       expect(message).toContain(part);
   });
 
-  describe.each([
-    ["dev", DEV],
-    ["prod", PROD],
-  ] as const)("%s shape", (_environment, args) => {
-    it("declares only objects that validate against their schemas", async () => {
-      const { run } = await render(args);
-      const objects = run.resources.filter((r) => r.type.startsWith("kubernetes:"));
-      expect(objects.length).toBeGreaterThan(10);
-      expect(await schemaProblems(objects)).toEqual([]);
-    });
-
-    it("passes the security pack's mandatory rules with the prod config", async () => {
-      const { run } = await render(args, true);
-      expect(securityViolations(run).filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
-    });
-  });
+  describeEnvironmentShapes(
+    [
+      ["dev", DEV],
+      ["prod", PROD],
+    ],
+    render,
+  );
 });

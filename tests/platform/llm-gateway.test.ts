@@ -1,23 +1,30 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import { NON_PUBLIC_RANGES } from "../../components/gateway/gateway-network";
 import { LlmGateway, type LlmGatewayArgs } from "../../components/gateway/llm-gateway";
-import { httpsListenerName, platformHostnames } from "../../components/ingress/hostnames";
-import { SharedGateway } from "../../components/ingress/shared-gateway";
+import { httpsListenerName } from "../../components/ingress/hostnames";
 import { GENERATED_PASSWORD_PREFIX } from "../../policies/offline/mocks";
-import { expectNotInPlainInputs, schemaProblems, securityViolations } from "../harness/component-checks";
+import { expectNotInPlainInputs, securityViolations } from "../harness/component-checks";
 import { byName, ofType, single } from "../harness/queries";
 import { ProgramFailed, renderComponents, type StackRun } from "../harness/run-stack";
+import {
+  CONFIG_MAP,
+  configOf,
+  container,
+  DEPLOYMENT,
+  declareSharedGateway,
+  describeEnvironmentShapes,
+  HPA,
+  HTTP_ROUTE,
+  NETWORK_POLICY,
+  PDB,
+  podSpec,
+  policy,
+  SERVICE_MONITOR,
+  tcp,
+} from "../harness/service-component";
 
-const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
-const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
 const SECRET = "kubernetes:core/v1:Secret";
-const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
-const PDB = "kubernetes:policy/v1:PodDisruptionBudget";
-const HTTP_ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
-const SERVICE_MONITOR = "kubernetes:monitoring.coreos.com/v1:ServiceMonitor";
-const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 
 const DIGEST = `sha256:${"b".repeat(64)}`;
 const IMAGE = `registry.example.com/ai-platform/gateway:0.1.0@${DIGEST}`;
@@ -82,25 +89,15 @@ const PROD: LlmGatewayArgs = { ...DEV, replicas: { min: 2, max: 6 }, highAvailab
 async function render(args: LlmGatewayArgs, withSharedGateway = false) {
   let gateway: LlmGateway | undefined;
   const run = await renderComponents(() => {
-    if (withSharedGateway)
-      new SharedGateway("gateway", {
-        namespace: "ingress",
-        gatewayClassName: "envoy-gateway",
-        hostnames: platformHostnames("ai.example.com"),
-      });
+    if (withSharedGateway) declareSharedGateway("ingress");
     gateway = new LlmGateway("llm-gateway", args);
   });
   return { run, gateway: gateway as LlmGateway };
 }
 
-const podSpec = (run: StackRun) => single(run, DEPLOYMENT).inputs.spec.template.spec;
-const container = (run: StackRun) => podSpec(run).containers[0];
 const envByName = (run: StackRun): Record<string, any> =>
   Object.fromEntries(container(run).env.map((v: { name: string }) => [v.name, v]));
-const configOf = (run: StackRun) => parse(single(run, CONFIG_MAP).inputs.data["config.yaml"]);
-const policy = (run: StackRun, name: string) => byName(run, NETWORK_POLICY, name).inputs.spec;
 const namespaceOf = (peer: any) => peer.namespaceSelector?.matchLabels["kubernetes.io/metadata.name"];
-const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port }));
 
 describe("LlmGateway", () => {
   it("mounts a config with one entry per endpoint and cloud model, and rolls the pods when it changes", async () => {
@@ -417,21 +414,11 @@ describe("LlmGateway", () => {
     for (const part of ["image:", "highAvailability", "routing.strategy"]) expect(message).toContain(part);
   });
 
-  describe.each([
-    ["dev", DEV],
-    ["prod", PROD],
-  ] as const)("%s shape", (_environment, args) => {
-    it("declares only objects that validate against their schemas", async () => {
-      const { run } = await render(args);
-      const objects = run.resources.filter((r) => r.type.startsWith("kubernetes:"));
-      expect(objects.length).toBeGreaterThan(10);
-      expect(await schemaProblems(objects)).toEqual([]);
-    });
-
-    it("passes the security pack's mandatory rules with the prod config", async () => {
-      const { run } = await render(args, true);
-      const violations = securityViolations(run).filter((v) => v.enforcementLevel === "mandatory");
-      expect(violations).toEqual([]);
-    });
-  });
+  describeEnvironmentShapes(
+    [
+      ["dev", DEV],
+      ["prod", PROD],
+    ],
+    render,
+  );
 });

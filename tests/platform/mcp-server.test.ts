@@ -1,21 +1,26 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
-import { httpsListenerName, platformHostnames } from "../../components/ingress/hostnames";
-import { SharedGateway } from "../../components/ingress/shared-gateway";
+import { httpsListenerName } from "../../components/ingress/hostnames";
 import { McpServer, type McpServerArgs } from "../../components/mcp/mcp-server";
 import { parseConfig } from "../../services/mcp/src/config";
-import { schemaProblems, securityViolations } from "../harness/component-checks";
-import { byName, ofType, single } from "../harness/queries";
+import { ofType, single } from "../harness/queries";
 import { ProgramFailed, renderComponents, type StackRun } from "../harness/run-stack";
+import {
+  CONFIG_MAP,
+  configOf,
+  container,
+  DEPLOYMENT,
+  declareSharedGateway,
+  describeEnvironmentShapes,
+  HPA,
+  HTTP_ROUTE,
+  NETWORK_POLICY,
+  PDB,
+  podSpec,
+  policy,
+  SERVICE_MONITOR,
+} from "../harness/service-component";
 
-const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
-const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
-const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
-const PDB = "kubernetes:policy/v1:PodDisruptionBudget";
-const HTTP_ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
-const SERVICE_MONITOR = "kubernetes:monitoring.coreos.com/v1:ServiceMonitor";
-const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 const EXTERNAL_SECRET = "kubernetes:external-secrets.io/v1:ExternalSecret";
 const PVC = "kubernetes:core/v1:PersistentVolumeClaim";
 
@@ -99,21 +104,11 @@ const PROD: McpServerArgs = {
 async function render(args: McpServerArgs, withSharedGateway = false) {
   let server: McpServer | undefined;
   const run = await renderComponents(() => {
-    if (withSharedGateway)
-      new SharedGateway("gateway", {
-        namespace: "ingress",
-        gatewayClassName: "envoy-gateway",
-        hostnames: platformHostnames("ai.example.com"),
-      });
+    if (withSharedGateway) declareSharedGateway("ingress");
     server = new McpServer("mcp", args);
   });
   return { run, server: server as McpServer };
 }
-
-const podSpec = (run: StackRun) => single(run, DEPLOYMENT).inputs.spec.template.spec;
-const container = (run: StackRun) => podSpec(run).containers[0];
-const configOf = (run: StackRun) => parse(single(run, CONFIG_MAP).inputs.data["config.yaml"]);
-const policy = (run: StackRun, name: string) => byName(run, NETWORK_POLICY, name).inputs.spec;
 
 describe("McpServer", () => {
   it("renders a config the server's own schema accepts, with OAuth for its public URL and the gateway", async () => {
@@ -390,20 +385,11 @@ describe("McpServer", () => {
       expect(message).toContain(part);
   });
 
-  describe.each([
-    ["dev", DEV],
-    ["prod", PROD],
-  ] as const)("%s shape", (_environment, args) => {
-    it("declares only objects that validate against their schemas", async () => {
-      const { run } = await render(args);
-      const objects = run.resources.filter((r) => r.type.startsWith("kubernetes:"));
-      expect(objects.length).toBeGreaterThan(10);
-      expect(await schemaProblems(objects)).toEqual([]);
-    });
-
-    it("passes the security pack's mandatory rules with the prod config", async () => {
-      const { run } = await render(args, true);
-      expect(securityViolations(run).filter((v) => v.enforcementLevel === "mandatory")).toEqual([]);
-    });
-  });
+  describeEnvironmentShapes(
+    [
+      ["dev", DEV],
+      ["prod", PROD],
+    ],
+    render,
+  );
 });
