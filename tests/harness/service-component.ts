@@ -20,6 +20,18 @@ export const container = (run: StackRun) => podSpec(run).containers[0];
 export const configText = (run: StackRun): string => single(run, CONFIG_MAP).inputs.data["config.yaml"];
 export const configOf = (run: StackRun) => parse(configText(run));
 export const policy = (run: StackRun, name: string) => byName(run, NETWORK_POLICY, name).inputs.spec;
+/** In a whole stack: the config file of the named ConfigMap, and a Deployment's env (Secret refs or values). */
+export const configNamed = (run: StackRun, configMap: string) =>
+  parse(byName(run, CONFIG_MAP, configMap).inputs.data["config.yaml"]);
+export const envOf = (run: StackRun, deployment: string): Record<string, unknown> =>
+  Object.fromEntries(
+    byName(run, DEPLOYMENT, deployment).inputs.spec.template.spec.containers[0].env.map(
+      (item: { name: string; value?: string; valueFrom?: { secretKeyRef: unknown } }) => [
+        item.name,
+        item.valueFrom?.secretKeyRef ?? item.value,
+      ],
+    ),
+  );
 export const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port }));
 
 /** The platform's shared Gateway, which the security pack needs to see an HTTPRoute's TLS listener. */

@@ -1,27 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import { readStackFile } from "../../policies/offline/stack-files";
 import { parseConfig, resolveSecrets } from "../../services/agent/src/config/load-config";
 import { expectNotInPlainInputs } from "../harness/component-checks";
 import { byName, ofType, single } from "../harness/queries";
 import { ProgramFailed, runProgram, runStackFile, type StackRun } from "../harness/run-stack";
+import { configNamed, envOf, NETWORK_POLICY } from "../harness/service-component";
 
 const AGENT = "ai-platform:agent:AgentService";
 const SECRET = "kubernetes:core/v1:Secret";
-const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
-const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
-const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 const REALM = "http://keycloak-http.identity.svc.cluster.local/realms/ai-platform/protocol/openid-connect";
 
-const yamlOf = (run: StackRun, name: string) =>
-  parse(byName(run, CONFIG_MAP, name).inputs.data["config.yaml"]);
-const envOf = (run: StackRun, deployment: string): Record<string, any> =>
-  Object.fromEntries(
-    byName(run, DEPLOYMENT, deployment).inputs.spec.template.spec.containers[0].env.map((item: any) => [
-      item.name,
-      item.valueFrom?.secretKeyRef ?? item.value,
-    ]),
-  );
 const realmOf = (run: StackRun) =>
   JSON.parse(byName(run, SECRET, "keycloak-realm").inputs.stringData["realm.json"]);
 
@@ -29,7 +17,7 @@ describe("the agent service in the stacks", () => {
   it("runs prod's agents on the gateway and the platform's MCP server, as the contract configures them", async () => {
     const run = await runStackFile("prod");
     expect(single(run, AGENT).name).toBe("agent-service");
-    const config = yamlOf(run, "agent-service-config");
+    const config = configNamed(run, "agent-service-config");
     expect(config.auth).toEqual({
       virtualKeys: true,
       jwt: {
@@ -57,7 +45,7 @@ describe("the agent service in the stacks", () => {
     // The client secret is the realm's: Keycloak hands it to the ai namespace.
     expect(byName(run, SECRET, "keycloak-client-agent-service").inputs.metadata.namespace).toBe("ai");
     expect(byName(run, SECRET, "agent-service-redis").inputs.stringData.url).toMatch(/:6379\/2$/);
-    expect(yamlOf(run, "llm-gateway-config").general_settings.service_keys).toContainEqual({
+    expect(configNamed(run, "llm-gateway-config").general_settings.service_keys).toContainEqual({
       alias: "agent-service",
       key: "os.environ/GATEWAY_SERVICE_KEY_AGENT_SERVICE",
       models: ["qwen2.5-7b-instruct"],
@@ -71,7 +59,7 @@ describe("the agent service in the stacks", () => {
 
   it("gives the pods every secret the rendered config names, as the service resolves them", async () => {
     const run = await runStackFile("prod");
-    const config = parseConfig(yamlOf(run, "agent-service-config"));
+    const config = parseConfig(configNamed(run, "agent-service-config"));
     const env = Object.fromEntries(Object.keys(envOf(run, "agent-service")).map((name) => [name, "set"]));
     expect(resolveSecrets(config, env)).toEqual({
       gatewayApiKey: "set",
@@ -95,7 +83,7 @@ describe("the agent service in the stacks", () => {
       ),
     ).toContain("mcp-server");
     // The MCP server accepts exactly that audience (its client id).
-    expect(yamlOf(run, "mcp-server-config").auth.clientId).toBe("mcp-server");
+    expect(configNamed(run, "mcp-server-config").auth.clientId).toBe("mcp-server");
     expect(clients["mcp-server"].attributes["standard.token.exchange.enabled"]).toBeUndefined();
   });
 

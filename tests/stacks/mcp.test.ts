@@ -1,38 +1,24 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import { readStackFile } from "../../policies/offline/stack-files";
 import { parseConfig, resolveSecrets, secretNames } from "../../services/mcp/src/config";
 import { MCP_TOOL_ROLES } from "../../stacks/areas/identity";
 import { expectNotInPlainInputs, plainInputs } from "../harness/component-checks";
 import { byName, ofType, single } from "../harness/queries";
-import { ProgramFailed, runProgram, runStackFile, type StackRun } from "../harness/run-stack";
+import { ProgramFailed, runProgram, runStackFile } from "../harness/run-stack";
+import { configNamed, envOf, policy } from "../harness/service-component";
 
 const MCP = "ai-platform:mcp:McpServer";
 const BRIDGE = "kubernetes:kafka.strimzi.io/v1:KafkaBridge";
 const TOPIC = "kubernetes:kafka.strimzi.io/v1:KafkaTopic";
 const SECRET = "kubernetes:core/v1:Secret";
-const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
-const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
-const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
-
-const yamlOf = (run: StackRun, name: string) =>
-  parse(byName(run, CONFIG_MAP, name).inputs.data["config.yaml"]);
-const envOf = (run: StackRun, deployment: string): Record<string, any> =>
-  Object.fromEntries(
-    byName(run, DEPLOYMENT, deployment).inputs.spec.template.spec.containers[0].env.map((item: any) => [
-      item.name,
-      item.valueFrom?.secretKeyRef ?? item.value,
-    ]),
-  );
-const policy = (run: StackRun, name: string) => byName(run, NETWORK_POLICY, name).inputs.spec;
 
 describe("the MCP server in the stacks", () => {
   it("runs prod's server highly available on Milvus, with its own gateway key the gateway accepts", async () => {
     const run = await runStackFile("prod");
     expect(single(run, MCP).name).toBe("mcp-server");
-    const config = yamlOf(run, "mcp-server-config");
+    const config = configNamed(run, "mcp-server-config");
     expect(config.knowledge.store).toEqual({
       kind: "milvus",
       url: "http://milvus.ai.svc.cluster.local:19530",
@@ -61,7 +47,7 @@ describe("the MCP server in the stacks", () => {
       name: "mcp-server-gateway-key",
       key: "key",
     });
-    expect(yamlOf(run, "llm-gateway-config").general_settings.service_keys).toContainEqual({
+    expect(configNamed(run, "llm-gateway-config").general_settings.service_keys).toContainEqual({
       alias: "mcp-server",
       key: "os.environ/GATEWAY_SERVICE_KEY_MCP_SERVER",
       models: ["qwen2.5-7b-instruct", "bge-m3", "bge-reranker-v2-m3-cpu"],
@@ -78,7 +64,7 @@ describe("the MCP server in the stacks", () => {
   it("gives the pods every environment variable the rendered config names, as the server resolves them", async () => {
     for (const stack of ["dev", "prod"]) {
       const run = await runStackFile(stack);
-      const config = parseConfig(yamlOf(run, "mcp-server-config"));
+      const config = parseConfig(configNamed(run, "mcp-server-config"));
       const env = Object.fromEntries(Object.keys(envOf(run, "mcp-server")).map((name) => [name, "set"]));
       expect(secretNames(config).length, stack).toBeGreaterThan(1);
       expect(() => resolveSecrets(config, env), stack).not.toThrow();
@@ -122,7 +108,7 @@ describe("the MCP server in the stacks", () => {
       topicName: "mcp-audit",
       config: { "retention.ms": 720 * 3_600_000 },
     });
-    expect(yamlOf(run, "mcp-server-config").audit).toEqual({
+    expect(configNamed(run, "mcp-server-config").audit).toEqual({
       kafka: { bridgeUrl: "http://kafka-bridge-service.data.svc.cluster.local:8080", topic: "mcp-audit" },
     });
     // The MCP pods may reach the bridge, the bridge admits only them and reaches only the brokers.
@@ -157,7 +143,7 @@ describe("the MCP server in the stacks", () => {
     const run = await runStackFile("dev");
     expect(ofType(run, BRIDGE)).toEqual([]);
     expect(ofType(run, TOPIC).map((topic) => topic.inputs.spec.topicName)).not.toContain("mcp-audit");
-    expect(yamlOf(run, "mcp-server-config").audit).toBeUndefined();
+    expect(configNamed(run, "mcp-server-config").audit).toBeUndefined();
   });
 
   it("refuses a config naming models the gateway does not serve, or no gateway, before declaring anything", async () => {
