@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { envFromSecret } from "../common/env";
-import { RESTRICTED_READ_ONLY_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from "../common/security-context";
-import { zoneSpread } from "../common/topology";
+import { RESTRICTED_READ_ONLY_CONTAINER } from "../common/security-context";
+import { servicePodBase } from "../common/service-pod";
 import {
   AGENT_CONFIG_PATH,
   AGENT_DEFAULTS,
@@ -40,21 +40,18 @@ export function agentPodTemplate(
   },
 ) {
   const resources = args.resources ?? AGENT_DEFAULTS.resources;
-  const pods = { ...spec.podLabels };
+  const base = servicePodBase({
+    podLabels: spec.podLabels,
+    uid: AGENT_UID,
+    configChecksum: spec.configChecksum,
+    // SIGTERM lets running streams finish their current step before the pod goes.
+    terminationGracePeriodSeconds: 60,
+    highAvailability: args.highAvailability,
+  });
   return {
-    metadata: { labels: pods, annotations: { "checksum/config": spec.configChecksum } },
+    metadata: base.metadata,
     spec: {
-      automountServiceAccountToken: false,
-      enableServiceLinks: false,
-      // SIGTERM lets running streams finish their current step before the pod goes.
-      terminationGracePeriodSeconds: 60,
-      securityContext: {
-        runAsNonRoot: true,
-        runAsUser: AGENT_UID,
-        runAsGroup: AGENT_UID,
-        seccompProfile: RUNTIME_DEFAULT_SECCOMP,
-      },
-      ...(args.highAvailability ? { topologySpreadConstraints: zoneSpread(pods) } : {}),
+      ...base.spec,
       containers: [
         {
           name: "agent",

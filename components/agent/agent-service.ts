@@ -1,10 +1,10 @@
-import { createHash } from "node:crypto";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { ConfigError, parseConfig } from "../../services/agent/src/config/load-config";
 import { prometheusMonitor } from "../common/monitoring";
 import { declareScaledService } from "../common/scaled-service";
+import { configChecksum } from "../common/service-pod";
 import { serviceRoute } from "../ingress/service-route";
 import { agentConfig } from "./agent-config";
 import { declareAgentNetwork } from "./agent-network";
@@ -70,7 +70,7 @@ export class AgentService extends pulumi.ComponentResource {
           template: agentPodTemplate(args, {
             podLabels: pods,
             configMapName: `${name}-config`,
-            configChecksum: configText.apply((text) => createHash("sha256").update(text).digest("hex")),
+            configChecksum: configText.apply(configChecksum),
           }),
         },
       },

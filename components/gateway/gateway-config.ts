@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { stringify } from "yaml";
 import type { ModelEndpoint, ModelEndpointKind } from "../inference/model-endpoints";
 import { CLOUD_PROVIDERS, type CloudProvider } from "./cloud-providers";
@@ -257,9 +256,6 @@ export function gatewayConfig(input: GatewayConfigInput) {
 export function renderGatewayConfig(input: GatewayConfigInput): string {
   return stringify(gatewayConfig(input), { lineWidth: 0 });
 }
-
-/** A pod template annotation value that changes whenever the config does, so pods roll. */
-export const configChecksum = (text: string) => createHash("sha256").update(text).digest("hex");
 
 /** Environment variable → API key Secret, one per cloud provider the models use. */
 export function providerKeyEnv(models: readonly CloudModel[]): Record<string, CloudModel["apiKeySecret"]> {

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { envFromSecret } from "../common/env";
-import { RESTRICTED_READ_ONLY_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from "../common/security-context";
-import { zoneSpread } from "../common/topology";
+import { RESTRICTED_READ_ONLY_CONTAINER } from "../common/security-context";
+import { servicePodBase } from "../common/service-pod";
 import { GATEWAY_ENV, providerKeyEnv, serviceKeyEnv, TRACES_ENDPOINT_ENV } from "./gateway-config";
 import {
   CONFIG_PATH,
@@ -45,21 +45,18 @@ const probe = (path: string, periodSeconds: number, failureThreshold: number) =>
 /** The Deployment's pod template: restricted, read-only root, config mounted, secrets by reference. */
 export function gatewayPodTemplate(args: LlmGatewayArgs, spec: GatewayPodSpec) {
   const resources = args.resources ?? GATEWAY_DEFAULTS.resources;
-  const pods = { ...spec.podLabels };
+  const base = servicePodBase({
+    podLabels: spec.podLabels,
+    uid: GATEWAY_UID,
+    configChecksum: spec.configChecksum,
+    // SIGTERM drains in-flight streams and flushes spend before the pod goes.
+    terminationGracePeriodSeconds: 60,
+    highAvailability: args.highAvailability,
+  });
   return {
-    metadata: { labels: pods, annotations: { "checksum/config": spec.configChecksum } },
+    metadata: base.metadata,
     spec: {
-      automountServiceAccountToken: false,
-      enableServiceLinks: false,
-      // SIGTERM drains in-flight streams and flushes spend before the pod goes.
-      terminationGracePeriodSeconds: 60,
-      securityContext: {
-        runAsNonRoot: true,
-        runAsUser: GATEWAY_UID,
-        runAsGroup: GATEWAY_UID,
-        seccompProfile: RUNTIME_DEFAULT_SECCOMP,
-      },
-      ...(args.highAvailability ? { topologySpreadConstraints: zoneSpread(pods) } : {}),
+      ...base.spec,
       containers: [
         {
           name: "gateway",

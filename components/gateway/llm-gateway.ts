@@ -3,8 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { prometheusMonitor } from "../common/monitoring";
 import { declareScaledService } from "../common/scaled-service";
+import { configChecksum } from "../common/service-pod";
 import { serviceRoute } from "../ingress/service-route";
-import { configChecksum, renderGatewayConfig } from "./gateway-config";
+import { renderGatewayConfig } from "./gateway-config";
 import { declareGatewayNetwork, inClusterTarget } from "./gateway-network";
 import { gatewayPodTemplate } from "./gateway-pod";
 import {

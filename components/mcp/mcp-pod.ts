@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { envFromSecret } from "../common/env";
-import { RESTRICTED_READ_ONLY_CONTAINER, RUNTIME_DEFAULT_SECCOMP } from "../common/security-context";
-import { zoneSpread } from "../common/topology";
+import { RESTRICTED_READ_ONLY_CONTAINER } from "../common/security-context";
+import { servicePodBase } from "../common/service-pod";
 import {
   MCP_CONFIG_PATH,
   MCP_DATA_PATH,
@@ -50,22 +50,19 @@ export function mcpPodTemplate(
   },
 ) {
   const resources = args.resources ?? MCP_DEFAULTS.resources;
-  const pods = { ...spec.podLabels };
+  const base = servicePodBase({
+    podLabels: spec.podLabels,
+    uid: MCP_UID,
+    configChecksum: spec.configChecksum,
+    terminationGracePeriodSeconds: 30,
+    highAvailability: args.highAvailability,
+    // The knowledge volume is writable by the server's group.
+    fsGroup: spec.knowledgeClaimName ? MCP_UID : undefined,
+  });
   return {
-    metadata: { labels: pods, annotations: { "checksum/config": spec.configChecksum } },
+    metadata: base.metadata,
     spec: {
-      automountServiceAccountToken: false,
-      enableServiceLinks: false,
-      terminationGracePeriodSeconds: 30,
-      securityContext: {
-        runAsNonRoot: true,
-        runAsUser: MCP_UID,
-        runAsGroup: MCP_UID,
-        // The knowledge volume is writable by the server's group.
-        ...(spec.knowledgeClaimName ? { fsGroup: MCP_UID } : {}),
-        seccompProfile: RUNTIME_DEFAULT_SECCOMP,
-      },
-      ...(args.highAvailability ? { topologySpreadConstraints: zoneSpread(pods) } : {}),
+      ...base.spec,
       containers: [
         {
           name: "mcp",

@@ -1,10 +1,10 @@
-import { createHash } from "node:crypto";
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { ConfigError, parseConfig } from "../../services/mcp/src/config";
 import { prometheusMonitor } from "../common/monitoring";
 import { declareScaledService } from "../common/scaled-service";
+import { configChecksum } from "../common/service-pod";
 import { serviceRoute } from "../ingress/service-route";
 import { mcpConfig } from "./mcp-config";
 import { declareMcpNetwork } from "./mcp-network";
@@ -102,7 +102,7 @@ export class McpServer extends pulumi.ComponentResource {
           template: mcpPodTemplate(args, {
             podLabels: pods,
             configMapName: `${name}-config`,
-            configChecksum: configText.apply((text) => createHash("sha256").update(text).digest("hex")),
+            configChecksum: configText.apply(configChecksum),
             knowledgeClaimName: knowledgeClaim?.metadata.name,
           }),
         },

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { configChecksum } from "../../components/common/service-pod";
 import { CLOUD_PROVIDERS } from "../../components/gateway/cloud-providers";
 import {
   type CloudModel,
-  configChecksum,
   endpointProvider,
   type GatewayConfigInput,
   providerKeyEnv,
