@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { pinnedImage } from "../common/images";
-import { checkServerName, INTERNET_HTTPS, SERVING_DEFAULTS } from "./common-args";
+import { type AudioServerArgs, audioServerSizing, checkServerName } from "./common-args";
 import type { ModelEndpoint } from "./model-endpoints";
 import { declareModelServer } from "./model-server";
 
@@ -28,22 +28,13 @@ export interface ChatTtsEmotion {
   readonly speed: number;
 }
 
-export interface ChatTtsServerArgs {
-  readonly namespace: string;
+export interface ChatTtsServerArgs extends AudioServerArgs {
   /** Name clients send as `model`. Default `"chattts"`. */
   readonly servedName?: string;
   readonly voice: ChatTtsVoice;
   readonly emotion: ChatTtsEmotion;
-  readonly device: "gpu" | "cpu";
-  readonly gpuType?: string;
-  readonly replicas: number;
-  readonly cpu: string;
-  readonly memory: string;
-  readonly cacheGi: number;
-  readonly highAvailability?: boolean;
   /** Image, pinned. Default {@link CHATTTS_IMAGE}. */
   readonly image?: string;
-  readonly clientNamespaces?: readonly string[];
 }
 
 const inRange = (value: number, max: number) => Number.isInteger(value) && value >= 0 && value <= max;
@@ -97,18 +88,10 @@ export class ChatTtsServer extends pulumi.ComponentResource {
         args: [],
         env: [],
         port: PORT,
-        cpu: args.cpu,
-        memory: args.memory,
-        ...(gpu ? { gpu: { type: args.gpuType as string, count: 1 } } : {}),
         // The FastAPI app serves its schema once the models are loaded (uvicorn binds after startup).
         healthPath: "/openapi.json",
         startupSeconds: 600,
-        cacheGi: args.cacheGi,
-        replicas: { min: args.replicas, max: args.replicas },
-        highAvailability: args.highAvailability ?? false,
-        clientNamespaces: args.clientNamespaces ?? SERVING_DEFAULTS.clientNamespaces,
-        metricsNamespace: SERVING_DEFAULTS.metricsNamespace,
-        egress: [INTERNET_HTTPS],
+        ...audioServerSizing(args),
       },
       this,
     );

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { pinnedImage } from "../common/images";
-import { checkServerName, INTERNET_HTTPS, SERVING_DEFAULTS } from "./common-args";
+import { type AudioServerArgs, audioServerSizing, checkServerName } from "./common-args";
 import type { ModelEndpoint } from "./model-endpoints";
 import { declareModelServer } from "./model-server";
 
@@ -11,33 +11,19 @@ export const WHISPER_IMAGES = {
 } as const;
 const PORT = 8000;
 
-export interface WhisperServerArgs {
-  /** Existing namespace. No default. */
-  readonly namespace: string;
+export interface WhisperServerArgs extends AudioServerArgs {
   /** Name clients send as `model`, e.g. `whisper-large-v3`. No default. */
   readonly servedName: string;
   /** The faster-whisper (CTranslate2) model speaches loads, e.g. `Systran/faster-whisper-large-v3`. No default. */
   readonly model: string;
-  /** `gpu` (CUDA image, one GPU of `gpuType`) or `cpu`. No default. */
-  readonly device: "gpu" | "cpu";
-  /** GPU type of the pool; required with device `gpu`. */
-  readonly gpuType?: string;
   /** CTranslate2 compute type. Default `float16` on GPU, `int8` on CPU. */
   readonly computeType?: string;
   /** Language the gateway sends when the client names none (ISO 639-1). Default: auto-detect. */
   readonly language?: string;
   /** Words to bias recognition towards, sent as the transcription `prompt`. Default `[]`. */
   readonly hotwords?: readonly string[];
-  /** Fixed replica count (speaches exports no queue metrics to scale on). No default. */
-  readonly replicas: number;
-  readonly cpu: string;
-  readonly memory: string;
-  readonly cacheGi: number;
-  readonly highAvailability?: boolean;
   /** Image, pinned. Default {@link WHISPER_IMAGES} for the device. */
   readonly image?: string;
-  /** Namespaces allowed to call the server. Default `["ai"]`. */
-  readonly clientNamespaces?: readonly string[];
 }
 
 /**
@@ -73,17 +59,9 @@ export class WhisperServer extends pulumi.ComponentResource {
           { name: "LOG_LEVEL", value: "info" },
         ],
         port: PORT,
-        cpu: args.cpu,
-        memory: args.memory,
-        ...(gpu ? { gpu: { type: args.gpuType as string, count: 1 } } : {}),
         healthPath: "/health",
         startupSeconds: 300,
-        cacheGi: args.cacheGi,
-        replicas: { min: args.replicas, max: args.replicas },
-        highAvailability: args.highAvailability ?? false,
-        clientNamespaces: args.clientNamespaces ?? SERVING_DEFAULTS.clientNamespaces,
-        metricsNamespace: SERVING_DEFAULTS.metricsNamespace,
-        egress: [INTERNET_HTTPS],
+        ...audioServerSizing(args),
       },
       this,
     );
