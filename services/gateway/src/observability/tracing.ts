@@ -62,8 +62,11 @@ export interface GatewayTracing {
   shutdown(): Promise<void>;
 }
 
+const NO_ATTEMPT: AttemptTrace = { headers: {}, end() {} };
+
 /** Runs one attempt inside its span, which records the failure kind when it throws. */
 export async function inSpan<T>(attempt: AttemptTrace, run: () => Promise<T>): Promise<T> {
+  if (attempt === NO_ATTEMPT) return run();
   try {
     const result = await run();
     attempt.end();
@@ -76,7 +79,6 @@ export async function inSpan<T>(attempt: AttemptTrace, run: () => Promise<T>): P
   }
 }
 
-const NO_ATTEMPT: AttemptTrace = { headers: {}, end() {} };
 const NO_CALL: CallTrace = { attempt: () => NO_ATTEMPT, end() {} };
 export const TRACING_OFF: GatewayTracing = { startCall: () => NO_CALL, shutdown: async () => {} };
 
