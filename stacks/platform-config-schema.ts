@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MILVUS_KAFKA_TOPICS } from "../components/vector/milvus-wal";
 
 /** The `platform` section: services deployed on the cluster, whatever the cloud. */
 
@@ -64,6 +65,8 @@ export const platformSchema = z
     vector: z.strictObject({
       mode: z.enum(["standalone", "cluster"]),
       storageGi: z.number().int().min(1).max(16384),
+      /** Milvus's write-ahead log: in object storage (embedded Woodpecker) or on the platform's Kafka. */
+      messageQueue: z.enum(["woodpecker", "kafka"]),
     }),
     data: z.strictObject({
       objectStorage: z.strictObject({
@@ -118,6 +121,16 @@ export const platformSchema = z
         path: ["tls", "acmeEmail"],
         message: `is required with the ${platform.tls.issuer} issuer`,
       });
+    }
+    if (platform.vector.messageQueue !== "kafka") return;
+    const milvusTopics = new Set(MILVUS_KAFKA_TOPICS.map((topic) => topic.name));
+    for (const [index, topic] of platform.data.kafka.topics.entries()) {
+      if (milvusTopics.has(topic.name))
+        ctx.addIssue({
+          code: "custom",
+          path: ["data", "kafka", "topics", index, "name"],
+          message: `"${topic.name}" is one of Milvus's WAL topics (vector.messageQueue kafka); name yours otherwise`,
+        });
     }
   });
 

@@ -35,8 +35,8 @@ export function buildPlatformServices(config: PlatformConfig, cluster: ClusterPl
   const data = deployData(config, namespaces, cluster.objectStorage, provider);
   const identity = deployIdentity(config, namespaces, ingress, data, provider);
   const observability = deployObservability(config, namespaces, ingress, identity, data, provider);
-  const vector = deployVector(config, namespaces, data, provider);
   const secrets = deploySecrets(config, namespaces, cluster.vaultUnseal, provider);
+  const vector = deployVector(config, namespaces, data, secrets, provider);
   const inference = deployInference(config, namespaces, data, observability, provider);
   // The gateway accepts the keys of the services that call it, so they exist before it.
   const serviceKeys = createServiceKeys(config, namespaces);

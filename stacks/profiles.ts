@@ -184,7 +184,7 @@ const ENVIRONMENT_DEFAULTS: Record<Environment, Defaults> = {
         replicas: 1,
         logs: { mode: "single-binary", retentionHours: 72 },
       },
-      vector: { mode: "standalone", storageGi: 20 },
+      vector: { mode: "standalone", storageGi: 20, messageQueue: "woodpecker" },
       data: {
         objectStorage: { provider: "minio", ...MINIO_IMAGES, mode: "standalone", storageGi: 50 },
         postgres: { instances: 1, storageGi: 20, appDatabases: [] },
@@ -212,7 +212,7 @@ const ENVIRONMENT_DEFAULTS: Record<Environment, Defaults> = {
         replicas: 2,
         logs: { mode: "simple-scalable", retentionHours: 720 },
       },
-      vector: { mode: "cluster", storageGi: 100 },
+      vector: { mode: "cluster", storageGi: 100, messageQueue: "kafka" },
       data: {
         // S3 or OSS: durable, no disks to run; MinIO settings apply if a stack chooses minio.
         objectStorage: { provider: "cloud", ...MINIO_IMAGES, mode: "distributed", storageGi: 500 },
@@ -236,7 +236,7 @@ const ENVIRONMENT_DEFAULTS: Record<Environment, Defaults> = {
         replicas: 1,
         logs: { mode: "single-binary", retentionHours: 24 },
       },
-      vector: { mode: "standalone", storageGi: 5 },
+      vector: { mode: "standalone", storageGi: 5, messageQueue: "woodpecker" },
       data: {
         objectStorage: { provider: "minio", ...MINIO_IMAGES, mode: "standalone", storageGi: 10 },
         postgres: { instances: 1, storageGi: 5, appDatabases: [] },

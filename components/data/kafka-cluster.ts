@@ -15,6 +15,8 @@ export interface KafkaTopicArgs {
   readonly replicas?: number;
   /** Retention in hours. Default: the broker's (168 hours). */
   readonly retentionHours?: number;
+  /** Further topic configs, e.g. `max.message.bytes`. Default: none. */
+  readonly config?: Readonly<Record<string, string | number>>;
 }
 
 export interface KafkaClusterArgs {
@@ -89,6 +91,7 @@ export function topicSpec(topic: KafkaTopicArgs, nodes: number) {
     config: {
       "min.insync.replicas": Math.max(1, Math.min(2, replicas - 1)),
       ...(topic.retentionHours !== undefined ? { "retention.ms": topic.retentionHours * 3_600_000 } : {}),
+      ...topic.config,
     },
   };
 }

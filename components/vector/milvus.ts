@@ -7,6 +7,7 @@ import { chartImageTag } from "../common/images";
 import { MONITOR_LABELS } from "../common/monitoring";
 import { RESTRICTED_CONTAINER } from "../common/security-context";
 import { zoneSpread } from "../common/topology";
+import { MILVUS_CHANNELS, WAL_MESSAGE_MAX_BYTES } from "./milvus-wal";
 
 export type MilvusMode = "standalone" | "cluster";
 
@@ -52,8 +53,9 @@ export interface MilvusArgs {
   /** Object storage; its credentials are read from a Secret, never written into values. No default. */
   readonly objectStorage: MilvusObjectStorage;
   /**
-   * Kafka as the message queue (WAL), over TLS. Default: none, and Milvus keeps its WAL in the
-   * object storage with the embedded Woodpecker queue. Prod (cluster mode) passes the platform's Kafka.
+   * Kafka as the message queue (WAL), over TLS; the topics in `MILVUS_KAFKA_TOPICS`
+   * (milvus-wal.ts) must exist.
+   * Default: none, and Milvus keeps its WAL in the object storage with the embedded Woodpecker queue.
    */
   readonly kafka?: MilvusKafka;
   /** Volume of the standalone pod in GiB (local data and caches); cluster mode keeps none. Default `20`. */
@@ -326,7 +328,14 @@ function chartValues(
     common: { security: { authorizationEnabled: true } },
     // Server-only TLS: the CA through librdkafka's own settings (kafka.ssl.* would demand a client cert).
     ...(args.kafka
-      ? { kafka: { producer: { "ssl.ca.location": kafkaCa }, consumer: { "ssl.ca.location": kafkaCa } } }
+      ? {
+          kafka: {
+            producer: { "ssl.ca.location": kafkaCa, "message.max.bytes": WAL_MESSAGE_MAX_BYTES },
+            consumer: { "ssl.ca.location": kafkaCa },
+          },
+          msgChannel: { chanNamePrefix: { cluster: MILVUS_CHANNELS.prefix } },
+          rootCoord: { dmlChannelNum: MILVUS_CHANNELS.count },
+        }
       : {}),
   };
   const component = (key: keyof typeof RESOURCES, spread?: string) => ({

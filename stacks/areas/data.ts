@@ -7,6 +7,7 @@ import { PostgresCluster } from "../../components/data/postgres-cluster";
 import { RedisStore } from "../../components/data/redis-store";
 import { MinioObjectStore } from "../../components/storage/minio-object-store";
 import type { ObjectStorageEndpoint } from "../../components/storage/object-storage";
+import { MILVUS_KAFKA_TOPICS } from "../../components/vector/milvus-wal";
 import type { PlatformOutputs } from "../../packages/platform-outputs/src/contract";
 import type { PlatformConfig } from "../config";
 import { MCP_AUDIT_TOPIC } from "../mcp-config-schema";
@@ -119,6 +120,7 @@ export function deployData(
       topics: [
         ...settings.kafka.topics,
         ...(config.mcp.enabled && config.mcp.kafkaAudit ? [MCP_AUDIT_TOPIC] : []),
+        ...(config.platform.vector.messageQueue === "kafka" ? MILVUS_KAFKA_TOPICS : []),
       ],
       clientNamespaces: CLIENTS.kafka,
       metricsNamespace: NAMESPACES.observability,

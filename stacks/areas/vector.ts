@@ -1,23 +1,26 @@
 import type * as kubernetes from "@pulumi/kubernetes";
 import { secretCopy } from "../../components/baseline/secret-copy";
-import { Milvus } from "../../components/vector/milvus";
+import { SecretMirror } from "../../components/secrets/secret-mirror";
+import { Milvus, type MilvusKafka } from "../../components/vector/milvus";
 import type { PlatformConfig } from "../config";
 import type { DataArea } from "./data";
 import type { PlatformNamespaces } from "./namespaces";
+import type { SecretsArea } from "./secrets";
 
 export interface VectorArea {
   readonly milvus: Milvus;
 }
 
 /**
- * Milvus in the ai namespace on the platform's object storage. Its write-ahead log stays in object
- * storage (Woodpecker) in every environment for now: Kafka needs Strimzi's cluster CA in the ai
- * namespace, which the platform does not distribute yet.
+ * Milvus in the ai namespace on the platform's object storage. Its write-ahead log goes to the
+ * platform's Kafka where `vector.messageQueue` says so (prod), else it stays in object storage
+ * (Woodpecker).
  */
 export function deployVector(
   config: PlatformConfig,
   namespaces: PlatformNamespaces,
   data: DataArea,
+  secrets: SecretsArea,
   provider: kubernetes.Provider,
 ): VectorArea {
   const namespace = namespaces.ai.name;
@@ -29,6 +32,10 @@ export function deployVector(
     { accessKey: objectStorage.accessKeyId, secretKey: objectStorage.secretAccessKey },
     { parent: namespaces.ai },
   );
+  const kafka =
+    config.platform.vector.messageQueue === "kafka"
+      ? kafkaFor(namespace, namespaces, data, secrets, provider)
+      : undefined;
   const milvus = new Milvus(
     "milvus",
     {
@@ -47,12 +54,43 @@ export function deployVector(
         accessKeyIdKey: "accessKey",
         secretAccessKeyKey: "secretKey",
       },
+      kafka: kafka?.args,
     },
     {
       providers: [provider],
       protect: config.protect,
-      dependsOn: [namespaces.ai, credentials, objectStorage.provisionedBy],
+      dependsOn: [namespaces.ai, credentials, objectStorage.provisionedBy, ...(kafka ? [kafka.caCopy] : [])],
     },
   );
   return { milvus };
+}
+
+/**
+ * The platform's Kafka as Milvus reaches it: the TLS listener, trusting Strimzi's cluster CA through
+ * a copy in Milvus's namespace that follows Strimzi's renewals (pods mount only their namespace's
+ * Secrets). Milvus's WAL topics are declared with the Kafka cluster (deployData).
+ */
+function kafkaFor(
+  namespace: string,
+  namespaces: PlatformNamespaces,
+  data: DataArea,
+  secrets: SecretsArea,
+  provider: kubernetes.Provider,
+): { args: MilvusKafka; caCopy: SecretMirror } {
+  const caCopy = new SecretMirror(
+    "milvus-kafka-ca",
+    {
+      sourceNamespace: namespaces.data.name,
+      sourceSecretName: data.kafka.clusterCaSecretName,
+      keys: ["ca.crt"],
+      targetNamespace: namespace,
+      targetSecretName: "milvus-kafka-ca",
+    },
+    // External Secrets' CRDs and controller do the copying; Strimzi writes the source.
+    { providers: [provider], dependsOn: [namespaces.ai, data.kafka, secrets.externalSecrets] },
+  );
+  return {
+    args: { bootstrapServers: data.kafka.bootstrapServers, tlsCaSecretName: caCopy.secretName },
+    caCopy,
+  };
 }

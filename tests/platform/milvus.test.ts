@@ -8,6 +8,7 @@ import {
   type MilvusArgs,
   type MilvusObjectStorage,
 } from "../../components/vector/milvus";
+import { MILVUS_KAFKA_TOPICS } from "../../components/vector/milvus-wal";
 import { GENERATED_PASSWORD_PREFIX } from "../../policies/offline/mocks";
 import { referenceChartValues, referenceChartVersion, unknownValuesKeys } from "../harness/chart-reference";
 import { expectNotInPlainInputs, schemaProblems, securityViolations } from "../harness/component-checks";
@@ -190,9 +191,19 @@ describe("Milvus", () => {
     const config = userConfigOf(run);
     expect(config.mq).toEqual({ type: "kafka" });
     expect(config.kafka).toEqual({
-      producer: { "ssl.ca.location": "/milvus/kafka-ca/ca.crt" },
+      producer: { "ssl.ca.location": "/milvus/kafka-ca/ca.crt", "message.max.bytes": 10485760 },
       consumer: { "ssl.ca.location": "/milvus/kafka-ca/ca.crt" },
     });
+    // The channels Milvus opens are exactly the topics declared for it.
+    const channels = Array.from(
+      { length: config.rootCoord.dmlChannelNum },
+      (_, i) => `${config.msgChannel.chanNamePrefix.cluster}-rootcoord-dml_${i}`,
+    );
+    expect(channels).toEqual(MILVUS_KAFKA_TOPICS.map((topic) => topic.name));
+    for (const topic of MILVUS_KAFKA_TOPICS)
+      expect(topic.config?.["max.message.bytes"]).toBeGreaterThanOrEqual(
+        config.kafka.producer["message.max.bytes"],
+      );
     expect(values.volumes).toContainEqual({
       name: "kafka-ca",
       secret: { secretName: "kafka-cluster-ca-cert", items: [{ key: "ca.crt", path: "ca.crt" }] },
