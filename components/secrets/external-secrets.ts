@@ -87,8 +87,9 @@ export function vaultDestination(vault: ExternalSecretsVault): { peers: Peers; p
  * ClusterSecretStore named "vault" reading Vault's KV version 2 engine, logged in through Vault's
  * kubernetes auth method as the controller's service account.
  *
- * The store works only once Vault has, set up by an operator with a privileged token (this component
- * cannot reach inside Vault without a Vault provider):
+ * The store works only once Vault has the following, set up with a privileged token (this component
+ * cannot reach inside Vault without a Vault provider). `npm run vault:bootstrap` (tools/vault) does all
+ * of it idempotently, with these names as its defaults; by hand it is:
  * - the KV v2 engine at `mountPath`: `vault secrets enable -path=secret kv-v2`;
  * - the kubernetes auth method at `kubernetesAuthMountPath`, checking tokens with the API server:
  *   `vault auth enable kubernetes` and

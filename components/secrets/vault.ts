@@ -176,10 +176,12 @@ export function sealStanza(seal: VaultSeal, kmsKeyId: string): string {
  * Alibaba Cloud KMS (Shamir for local clusters), optionally serves TLS from a cert-manager CA, and
  * declares the NetworkPolicy allows it needs.
  *
- * After the first start an operator runs, once, `vault operator init` (recovery keys with KMS seals,
- * unseal keys with Shamir) and, when `auditStorageGi` is set,
- * `vault audit enable file file_path=/vault/audit/vault-audit.log`: Vault enables audit devices
- * only through its API, with a privileged token, never from its configuration file.
+ * After the first start an operator runs, once, `vault operator init` (recovery keys with KMS seals;
+ * unseal keys with Shamir, which then unseal it), then, with the root token in VAULT_TOKEN,
+ * `npm run vault:bootstrap -- --address <url>` (tools/vault/cli.ts): it enables the file audit device at
+ * AUDIT_LOG_PATH (pass `--no-audit` when `auditStorageGi` is not set) and everything ExternalSecrets
+ * needs, and is safe to rerun (`--dry-run` lists what differs). Vault enables audit devices only
+ * through its API, with a privileged token, never from its configuration file.
  */
 export class Vault extends pulumi.ComponentResource {
   /** In-cluster URL of the active server. */
