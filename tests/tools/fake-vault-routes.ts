@@ -14,6 +14,7 @@ export interface FakeRequest {
 export interface FakeAnswer {
   readonly status: number;
   readonly body?: unknown;
+  readonly headers?: Record<string, string>;
 }
 
 const errors = (status: number, ...messages: string[]): FakeAnswer => ({
@@ -184,6 +185,7 @@ export function routeVaultRequest(request: FakeRequest): FakeAnswer {
   const { state, method, path } = request;
   if (path === "sys/health") return health(request);
   if (!state.initialized || state.sealed) return errors(503, "Vault is sealed");
+  if (state.redirectTo) return { status: 307, headers: { Location: `${state.redirectTo}/v1/${path}` } };
   const grant = request.token ? request.tokens[request.token] : undefined;
   if (!request.token) return errors(403, "permission denied");
   if (!grant) return errors(403, "2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n");

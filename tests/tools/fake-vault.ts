@@ -8,7 +8,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { routeVaultRequest } from "./fake-vault-routes";
+import { type FakeAnswer, routeVaultRequest } from "./fake-vault-routes";
 
 export interface FakeMount {
   type: string;
@@ -41,6 +41,8 @@ export interface FakeVaultState {
   /** Roles per auth mount path (with its trailing slash). */
   roles: Record<string, Record<string, FakeRole>>;
   policies: Record<string, string>;
+  /** A standby without request forwarding: answers 307 to this address instead of serving. */
+  redirectTo?: string;
 }
 
 /** Which requests a token may make: every one (root), or all but those `denied` matches (`"PUT sys/auth/x"`). */
@@ -109,7 +111,7 @@ export async function startFakeVault(options: FakeVaultOptions): Promise<FakeVau
     const token = request.headers["x-vault-token"] as string | undefined;
     const text = await readBody(request);
     let body: unknown;
-    let answer: { status: number; body?: unknown };
+    let answer: FakeAnswer;
     try {
       body = text ? JSON.parse(text) : {};
       answer = routeVaultRequest({
@@ -126,10 +128,8 @@ export async function startFakeVault(options: FakeVaultOptions): Promise<FakeVau
     }
     requests.push({ method, path, body, token, status: answer.status });
     const json = answer.body !== undefined;
-    response.writeHead(
-      answer.status,
-      json ? { "Content-Type": "application/json", "Cache-Control": "no-store" } : {},
-    );
+    const type = json ? { "Content-Type": "application/json", "Cache-Control": "no-store" } : {};
+    response.writeHead(answer.status, { ...type, ...answer.headers });
     response.end(json ? JSON.stringify(answer.body) : undefined);
   };
   const server = options.tls

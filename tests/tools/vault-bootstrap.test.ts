@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { AUDIT_LOG_PATH } from "../../components/secrets/vault";
-import { runBootstrap } from "../../tools/vault/bootstrap";
+import { checkVaultReady, runBootstrap } from "../../tools/vault/bootstrap";
 import { BootstrapError } from "../../tools/vault/bootstrap-error";
 import { externalSecretsPolicy } from "../../tools/vault/policy-document";
 import { type BootstrapSettings, DEFAULT_SETTINGS } from "../../tools/vault/settings";
@@ -264,6 +266,48 @@ describe("Vault bootstrap refusals", () => {
     );
     expect(error.code).toBe("unreachable");
     expect(error.message).toMatch(new RegExp(`^cannot reach Vault at ${address} \\(ECONNREFUSED\\)`));
+  });
+
+  it("does not follow a standby's redirect, so the token goes nowhere else", async () => {
+    const active = await startFakeVault({ tokens: TOKENS });
+    try {
+      const standby = await fakeVault((state) => {
+        state.standby = true;
+        state.redirectTo = active.address;
+      });
+      const { error } = await bootstrap(standby);
+      expect(error?.message).toBe(
+        `Vault at ${standby.address} redirected GET auth/token/lookup-self to ${active.address}/v1/auth/token/lookup-self, ` +
+          "as a standby that does not forward requests does: point --address at the active server",
+      );
+      expect(active.requests).toEqual([]);
+    } finally {
+      await active.close();
+    }
+  });
+
+  it("says so when the address answers but is not Vault, or does not answer in time", async () => {
+    const notVault = createServer((request, response) => {
+      if (request.url?.startsWith("/v1/sys/health")) response.end("<html>login</html>");
+      // Anything else hangs, like a half-open port-forward.
+    });
+    await new Promise<void>((resolve) => notVault.listen(0, "127.0.0.1", resolve));
+    const address = `http://127.0.0.1:${(notVault.address() as AddressInfo).port}`;
+    try {
+      const html = await checkVaultReady(new VaultClient({ address, token: ROOT })).catch((e) => e);
+      expect(html.message).toBe(
+        `Vault at ${address} answered GET sys/health?standbyok=true&perfstandbyok=true with 200 and a body that is not JSON: is this Vault?`,
+      );
+      const slow = new VaultClient({ address, token: ROOT, timeoutMs: 200 });
+      const timeout = await slow.lookupSelf().catch((e) => e);
+      expect([timeout.code, timeout.message]).toEqual([
+        "timeout",
+        `Vault at ${address} did not answer within 0.2 s`,
+      ]);
+    } finally {
+      notVault.closeAllConnections();
+      notVault.close();
+    }
   });
 
   it("never prints the token, though Vault echoes it in lookup-self", async () => {

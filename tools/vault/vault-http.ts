@@ -71,31 +71,39 @@ export async function vaultRequest<T>(
   if (!request.anonymous) headers["X-Vault-Token"] = options.token;
   if (request.body !== undefined) headers["Content-Type"] = "application/json";
   let response: Response;
+  let text: string;
   try {
     response = await fetch(`${address}/v1/${request.path}`, {
       method: request.method,
       headers,
       body: request.body === undefined ? undefined : JSON.stringify(request.body),
       signal: AbortSignal.timeout(timeoutMs),
-      redirect: "error",
+      // fetch would resend X-Vault-Token to wherever a redirect points; never follow one.
+      redirect: "manual",
     });
+    text = await response.text();
   } catch (error) {
     throw networkError(address, error, timeoutMs);
   }
-  const text = await response.text();
+  const where = `${request.method} ${request.path}`;
+  if (response.status >= 300 && response.status < 400)
+    throw new BootstrapError(
+      "api",
+      `Vault at ${address} redirected ${where} to ${response.headers.get("location") ?? "elsewhere"}, as a ` +
+        "standby that does not forward requests does: point --address at the active server",
+    );
   let body: unknown;
   try {
     body = text ? JSON.parse(text) : undefined;
   } catch {
     throw new BootstrapError(
       "api",
-      `${request.method} ${request.path} at ${address} answered ${response.status} with a body that is not JSON: is this Vault?`,
+      `Vault at ${address} answered ${where} with ${response.status} and a body that is not JSON: is this Vault?`,
     );
   }
   const status = response.status;
   if (response.ok || request.acceptStatus?.includes(status)) return body as T;
   if (status === 404 && request.notFoundOk) return undefined;
-  const where = `${request.method} ${request.path}`;
   if (status === 403)
     throw new BootstrapError(
       "forbidden",
