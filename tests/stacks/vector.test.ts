@@ -6,6 +6,7 @@ import { readStackFile } from "../../policies/offline/stack-files";
 import { schemaProblems } from "../harness/component-checks";
 import { byName, descendantsOf, ofType, single } from "../harness/queries";
 import {
+  type DeclaredResource,
   ProgramFailed,
   renderComponents,
   runProgram,
@@ -25,6 +26,13 @@ function milvusValues(run: StackRun) {
   const chart = ofType(run, "kubernetes:helm.sh/v4:Chart").find((c) => c.name === "milvus-chart");
   if (!chart) throw new Error("no Milvus chart");
   return chart.inputs.values;
+}
+
+/** The inputs of the one resource of `type` under `parent`. */
+function onlyChild(run: StackRun, parent: DeclaredResource, type: string) {
+  const found = descendantsOf(run, parent).filter((resource) => resource.type === type);
+  if (found.length !== 1) throw new Error(`expected one ${type} under ${parent.name}, found ${found.length}`);
+  return (found[0] as DeclaredResource).inputs;
 }
 
 const userConfig = (run: StackRun) => parse(milvusValues(run).extraConfigFiles["user.yaml"]);
@@ -69,12 +77,12 @@ describe("Milvus's write-ahead log per environment", () => {
   it("lets the copier read Strimzi's CA certificate and nothing else", async () => {
     const run = await runStackFile("prod");
     const mirror = single(run, MIRROR);
-    const role = descendantsOf(run, mirror).find((r) => r.type === ROLE)?.inputs;
+    const role = onlyChild(run, mirror, ROLE);
     expect(role.metadata.namespace).toBe("data");
     expect(role.rules).toEqual([
       { apiGroups: [""], resources: ["secrets"], resourceNames: ["kafka-cluster-ca-cert"], verbs: ["get"] },
     ]);
-    const binding = descendantsOf(run, mirror).find((r) => r.type === BINDING)?.inputs;
+    const binding = onlyChild(run, mirror, BINDING);
     expect(binding.roleRef.name).toBe(role.metadata.name);
     expect(binding.subjects).toEqual([
       { kind: "ServiceAccount", name: "milvus-kafka-ca-reader", namespace: "ai" },
