@@ -41,6 +41,12 @@ export interface ExternalSecretsArgs {
 
 export const EXTERNAL_SECRETS_IMAGE = "ghcr.io/external-secrets/external-secrets:v2.9.0";
 export const CLUSTER_SECRET_STORE_NAME = "vault";
+/** What the store expects inside Vault by default; `npm run vault:bootstrap` sets up the same. */
+export const VAULT_DEFAULTS = {
+  kvMount: "secret",
+  authRole: "external-secrets",
+  kubernetesAuthMount: "kubernetes",
+} as const;
 /** Audience of the controller's service-account tokens; the Vault role must require it. */
 export const VAULT_TOKEN_AUDIENCE = "vault";
 const WEBHOOK_PORT = 10250;
@@ -189,12 +195,12 @@ export class ExternalSecrets extends pulumi.ComponentResource {
           provider: {
             vault: {
               server: vault.address,
-              path: vault.mountPath ?? "secret",
+              path: vault.mountPath ?? VAULT_DEFAULTS.kvMount,
               version: "v2",
               auth: {
                 kubernetes: {
-                  mountPath: vault.kubernetesAuthMountPath ?? "kubernetes",
-                  role: vault.authRole ?? "external-secrets",
+                  mountPath: vault.kubernetesAuthMountPath ?? VAULT_DEFAULTS.kubernetesAuthMount,
+                  role: vault.authRole ?? VAULT_DEFAULTS.authRole,
                   serviceAccountRef: {
                     name: this.serviceAccountName,
                     namespace,

@@ -6,6 +6,9 @@ import type { PlatformConfig } from "../config";
 import { type CloudVaultUnseal, VAULT_IDENTITY } from "../platform";
 import type { PlatformNamespaces } from "./namespaces";
 
+/** The External Secrets release, which names its controller's service account. */
+export const EXTERNAL_SECRETS_RELEASE = "external-secrets";
+
 export interface SecretsArea {
   readonly vault: Vault;
   readonly externalSecrets: ExternalSecrets;
@@ -42,7 +45,7 @@ export function deploySecrets(
     { ...opts, protect: config.protect },
   );
   const externalSecrets = new ExternalSecrets(
-    "external-secrets",
+    EXTERNAL_SECRETS_RELEASE,
     {
       namespace,
       vault: { address: vault.address },

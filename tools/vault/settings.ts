@@ -1,6 +1,7 @@
-import { VAULT_TOKEN_AUDIENCE } from "../../components/secrets/external-secrets";
+import { VAULT_DEFAULTS, VAULT_TOKEN_AUDIENCE } from "../../components/secrets/external-secrets";
 import { AUDIT_LOG_PATH } from "../../components/secrets/vault";
 import { NAMESPACES } from "../../stacks/areas/namespaces";
+import { EXTERNAL_SECRETS_RELEASE } from "../../stacks/areas/secrets";
 
 /** What the bootstrap makes true inside Vault. */
 export interface BootstrapSettings {
@@ -28,20 +29,19 @@ export interface BootstrapSettings {
 }
 
 /**
- * The defaults are what the stacks deploy. The ExternalSecrets component keeps its defaults (KV mount,
- * role, auth mount) inline and stacks/areas/secrets.ts names the controller inline, so those four are
- * written here too; tests/tools/vault-defaults.test.ts renders the stacks and fails when they part.
+ * The defaults are what the stacks deploy (tests/tools/vault-defaults.test.ts renders the stacks and
+ * fails when they part).
  */
 export const DEFAULT_SETTINGS: BootstrapSettings = {
   auditFilePath: AUDIT_LOG_PATH,
-  kvMount: "secret",
+  kvMount: VAULT_DEFAULTS.kvMount,
   kvPaths: ["*"],
-  kubernetesMount: "kubernetes",
+  kubernetesMount: VAULT_DEFAULTS.kubernetesAuthMount,
   // Vault runs in the cluster and checks tokens with its own service account (system:auth-delegator).
   kubernetesHost: "https://kubernetes.default.svc",
   policy: "external-secrets",
-  role: "external-secrets",
-  serviceAccount: "external-secrets",
+  role: VAULT_DEFAULTS.authRole,
+  serviceAccount: EXTERNAL_SECRETS_RELEASE,
   namespace: NAMESPACES.secrets,
   audience: VAULT_TOKEN_AUDIENCE,
   tokenTtlSeconds: 3600,
