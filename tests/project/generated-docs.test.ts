@@ -1,9 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { REPO_ROOT } from "../../policies/offline/stack-files";
+import { REPO_ROOT, STACK_NAMES } from "../../policies/offline/stack-files";
+import { renderResourcesDoc } from "../../tools/docs/footprint/render";
+import { stackFootprint } from "../../tools/docs/footprint/stack-footprint";
 import { renderPolicyDocs } from "../../tools/docs/policy-docs";
 import { renderDriftSample } from "../../tools/docs/write-docs";
+import { runStackFile } from "../harness/run-stack";
 
 const doc = (name: string) => readFileSync(join(REPO_ROOT, "docs", name), "utf8");
 
@@ -13,4 +16,10 @@ it("docs/policies.md matches the rules (run `npm run docs` after changing a rule
 
 it("docs/drift-sample.md matches what the report builder makes of the sample events", () => {
   expect(doc("drift-sample.md")).toBe(renderDriftSample());
+});
+
+it("docs/resources.md matches what every stack file declares (run `npm run docs` after changing sizes or services)", async () => {
+  const footprints = [];
+  for (const stack of STACK_NAMES) footprints.push(stackFootprint(stack, await runStackFile(stack)));
+  expect(doc("resources.md")).toBe(renderResourcesDoc(footprints));
 });
