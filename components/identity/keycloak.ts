@@ -9,8 +9,14 @@ import { MONITOR_LABELS } from "../common/monitoring";
 import { zoneSpread } from "../common/topology";
 import { ENVOY_PROXY_PODS } from "../ingress/envoy-gateway";
 import { type KeycloakClient, realmClientProblems, realmRepresentation } from "./keycloak-realm";
+import {
+  declareRealmSync,
+  KEYCLOAK_CONFIG_CLI_IMAGE,
+  MAX_COMPONENT_NAME_LENGTH,
+} from "./keycloak-realm-sync";
 
 export { type KeycloakClient, REALM_ROLES, type RealmRole, realmRepresentation } from "./keycloak-realm";
+export { KEYCLOAK_CONFIG_CLI_IMAGE, MANAGED_IMPORT, realmSyncJobName } from "./keycloak-realm-sync";
 
 export interface KeycloakArgs {
   /** Existing restricted namespace for Keycloak and its Secrets. No default. */
@@ -28,7 +34,7 @@ export interface KeycloakArgs {
     readonly usernameKey: string;
     readonly passwordKey: string;
   };
-  /** Realm imported at first start. Default `"ai-platform"`. */
+  /** Realm kept in step with `clients` by the realm Job. Default `"ai-platform"`. */
   readonly realm?: string;
   /** OIDC clients of the realm. No default. */
   readonly clients: readonly KeycloakClient[];
@@ -43,6 +49,11 @@ export interface KeycloakArgs {
   };
   /** Keycloak image, pinned by tag or digest. Default `"quay.io/keycloak/keycloak:26.5.6"` (the chart's appVersion). */
   readonly image?: string;
+  /**
+   * keycloak-config-cli image of the realm Job, pinned by tag or digest; take the build for the Keycloak
+   * minor release `image` runs. Default `"adorsys/keycloak-config-cli:6.5.0-26.5.4"`.
+   */
+  readonly configCliImage?: string;
 }
 
 export const KEYCLOAK_IMAGE = "quay.io/keycloak/keycloak:26.5.6";
@@ -71,6 +82,11 @@ export function chartImage(image: string): { repository: string; tag: string; di
 const yamlList = (items: readonly object[]) => items.map((item) => `- ${JSON.stringify(item)}`).join("\n");
 
 function checkArgs(name: string, args: KeycloakArgs, replicas: number, realm: string) {
+  if (name.length > MAX_COMPONENT_NAME_LENGTH)
+    throw new Error(
+      `${name}: the name must be at most ${MAX_COMPONENT_NAME_LENGTH} characters (it names the realm Job)`,
+    );
+  pinnedImage("configCliImage", args.configCliImage ?? KEYCLOAK_CONFIG_CLI_IMAGE);
   if (!Number.isInteger(replicas) || replicas < 1)
     throw new Error(`${name}: replicas must be a positive integer`);
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/.test(args.hostname))
@@ -92,9 +108,13 @@ function checkArgs(name: string, args: KeycloakArgs, replicas: number, realm: st
 
 /**
  * Keycloak (codecentric keycloakx chart, official image) on the platform PostgreSQL, behind the shared
- * Gateway. The realm, its roles and OIDC clients are imported at first start from a Secret (the JSON
- * carries the generated client secrets); an existing realm is left as it is. Admin bootstrap credentials
- * are generated into a Secret.
+ * Gateway. Admin bootstrap credentials are generated into a Secret. The realm, its roles and OIDC clients
+ * live in a Secret (the JSON carries the generated client secrets) that a keycloak-config-cli Job applies
+ * through the admin API once Keycloak is up, on every `pulumi up` that changes it: it creates the realm on
+ * a fresh install and brings an existing one in step, deleting only clients and roles an earlier run
+ * declared (see `MANAGED_IMPORT`). Keycloak itself no longer imports at start (`--import-realm` only
+ * creates a missing realm, and the Job does that too): one writer, and the pods never mount client
+ * secrets.
  */
 export class Keycloak extends pulumi.ComponentResource {
   /** `https://<hostname>/realms/<realm>`: what tokens carry as `iss`. */
@@ -161,16 +181,15 @@ export class Keycloak extends pulumi.ComponentResource {
         { parent: this },
       );
     }
+    const realmJson = pulumi.secret(
+      pulumi.jsonStringify(realmRepresentation(realm, args.clients, clientSecrets)),
+    );
     const realmSecret = new kubernetes.core.v1.Secret(
       `${name}-realm`,
       {
         metadata: { name: `${name}-realm`, namespace },
         type: "Opaque",
-        stringData: {
-          "realm.json": pulumi.secret(
-            pulumi.jsonStringify(realmRepresentation(realm, args.clients, clientSecrets)),
-          ),
-        },
+        stringData: { "realm.json": realmJson },
       },
       { parent: this },
     );
@@ -211,7 +230,7 @@ export class Keycloak extends pulumi.ComponentResource {
           fullnameOverride: name,
           replicas,
           image,
-          args: ["start", "--import-realm"],
+          args: ["start"],
           enableServiceLinks: false,
           serviceAccount: { automountServiceAccountToken: false },
           podSecurityContext: { fsGroup: 1000, runAsNonRoot: true, seccompProfile: RUNTIME_DEFAULT },
@@ -242,15 +261,24 @@ export class Keycloak extends pulumi.ComponentResource {
           metrics: { enabled: true },
           serviceMonitor: { enabled: true, labels: MONITOR_LABELS },
           extraEnv: yamlList(env),
-          extraVolumes: yamlList([
-            { name: "realm", secret: { secretName: `${name}-realm`, defaultMode: 0o440 } },
-          ]),
-          extraVolumeMounts: yamlList([
-            { name: "realm", mountPath: "/opt/keycloak/data/import", readOnly: true },
-          ]),
         },
       },
-      { parent: this, dependsOn: [adminSecret, realmSecret] },
+      { parent: this, dependsOn: [adminSecret] },
+    );
+
+    declareRealmSync(
+      name,
+      {
+        namespace,
+        image: args.configCliImage ?? KEYCLOAK_CONFIG_CLI_IMAGE,
+        keycloakUrl: this.internalUrl,
+        keycloakPods: pods,
+        keycloakHttpPort: HTTP_PORT,
+        adminSecretName: this.adminSecretName,
+        realmSecretName: `${name}-realm`,
+        realmJson,
+      },
+      { parent: this, dependsOn: [chart, adminSecret, realmSecret] },
     );
 
     if (args.route) {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { KEYCLOAK_IMAGE, Keycloak, type KeycloakArgs } from "../../components/identity/keycloak";
+import {
+  KEYCLOAK_CONFIG_CLI_IMAGE,
+  KEYCLOAK_IMAGE,
+  Keycloak,
+  type KeycloakArgs,
+  realmRepresentation,
+  realmSyncJobName,
+} from "../../components/identity/keycloak";
 import { GENERATED_PASSWORD_PREFIX } from "../../policies/offline/mocks";
 import { referenceChartValues, referenceChartVersion, unknownValuesKeys } from "../harness/chart-reference";
 import { expectNotInPlainInputs, schemaProblems, securityViolations } from "../harness/component-checks";
@@ -12,6 +19,7 @@ const SECRET = "kubernetes:core/v1:Secret";
 const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 const HTTP_ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
 const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
+const JOB = "kubernetes:batch/v1:Job";
 
 const CLIENTS = [
   { clientId: "grafana", redirectUris: ["https://grafana.ai.example.com/login/generic_oauth"] },
@@ -72,6 +80,44 @@ const policy = (run: StackRun, name: string) =>
 const peerNamespaces = (peers: { namespaceSelector: { matchLabels: Record<string, string> } }[]) =>
   peers.map((peer) => peer.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]);
 const tcp = (...ports: number[]) => ports.map((port) => ({ protocol: "TCP", port }));
+const job = (run: StackRun) => single(run, JOB).inputs;
+const jobPod = (run: StackRun) => job(run).spec.template.spec;
+const jobEnv = (run: StackRun): Record<string, any> =>
+  Object.fromEntries(jobPod(run).containers[0].env.map((v: { name: string }) => [v.name, v]));
+const jobName = async (args: KeycloakArgs) => job((await render(args)).run).metadata.name;
+/** `import.managed.<type>` of every resource type keycloak-config-cli's docs list, as Spring reads it from the environment. */
+const MANAGED_TYPES = [
+  "group",
+  "required-action",
+  "client-scope",
+  "scope-mapping",
+  "client-scope-mapping",
+  "role",
+  "component",
+  "sub-component",
+  "authentication-flow",
+  "identity-provider",
+  "identity-provider-mapper",
+  "client",
+  "client-authorization-resources",
+  "client-authorization-policies",
+  "client-authorization-scopes",
+  "message-bundles",
+];
+const managedVariable = (type: string) => `IMPORT_MANAGED_${type.replaceAll("-", "").toUpperCase()}`;
+/** Settings the CLI documents; it rejects unknown `keycloak.*` and `import.*` ones. */
+const CLI_VARIABLES = [
+  "KEYCLOAK_URL",
+  "KEYCLOAK_USER",
+  "KEYCLOAK_PASSWORD",
+  "KEYCLOAK_AVAILABILITYCHECK_ENABLED",
+  "KEYCLOAK_AVAILABILITYCHECK_TIMEOUT",
+  "IMPORT_FILES_LOCATIONS",
+  "IMPORT_VARSUBSTITUTION_ENABLED",
+  "IMPORT_REMOTESTATE_ENABLED",
+  ...MANAGED_TYPES.map(managedVariable),
+  "JAVA_OPTS",
+];
 
 describe("Keycloak", () => {
   it("runs one pod with a local cache and no PodDisruptionBudget or spread in dev", async () => {
@@ -198,7 +244,7 @@ describe("Keycloak", () => {
     });
   });
 
-  it("imports a realm with every client, both roles, a roles mapper and an audience mapper per client", async () => {
+  it("puts a realm with every client, both roles, a roles mapper and an audience mapper per client in its Secret", async () => {
     const { run } = await render(DEV);
     const realm = realmJson(run);
     expect(realm.realm).toBe("ai-platform");
@@ -243,14 +289,11 @@ describe("Keycloak", () => {
       "keycloak-client-grafana",
       "keycloak-client-mcp-server",
     ]);
-    // Mounted where Keycloak imports from, and imported at start.
-    expect(values(run).args).toEqual(["start", "--import-realm"]);
-    expect(parse(values(run).extraVolumes)).toEqual([
-      { name: "realm", secret: { secretName: "keycloak-realm", defaultMode: 0o440 } },
-    ]);
-    expect(parse(values(run).extraVolumeMounts)).toEqual([
-      { name: "realm", mountPath: "/opt/keycloak/data/import", readOnly: true },
-    ]);
+    // The realm Job applies it; Keycloak neither imports at start nor mounts the client secrets.
+    expect(values(run).args).toEqual(["start"]);
+    expect(values(run).extraVolumes).toBeUndefined();
+    expect(values(run).extraVolumeMounts).toBeUndefined();
+    expect(JSON.stringify(values(run))).not.toContain("keycloak-realm");
   });
 
   it("lets a confidential client exchange tokens for another client it names as audience", async () => {
@@ -426,6 +469,11 @@ describe("Keycloak", () => {
   it.each([
     [{ image: "quay.io/keycloak/keycloak" }, "has no tag"],
     [{ image: "quay.io/keycloak/keycloak:latest" }, "mutable :latest tag"],
+    [
+      { configCliImage: "adorsys/keycloak-config-cli" },
+      'configCliImage: image "adorsys/keycloak-config-cli" has no tag',
+    ],
+    [{ configCliImage: "adorsys/keycloak-config-cli:latest" }, "mutable :latest tag"],
     [{ replicas: 0 }, "replicas must be a positive integer"],
     [{ hostname: "https://auth.ai.example.com" }, "must be a bare DNS name"],
     [
@@ -444,6 +492,205 @@ describe("Keycloak", () => {
     expect((failure as ProgramFailed).declared).toEqual([]);
   });
 
+  describe("realm Job", () => {
+    it("runs keycloak-config-cli, pinned to a build for the Keycloak minor release the pods run", async () => {
+      const { run } = await render(DEV);
+      const [cli] = jobPod(run).containers;
+      expect(cli.image).toBe(KEYCLOAK_CONFIG_CLI_IMAGE);
+      const tag = /^adorsys\/keycloak-config-cli:(\d+\.\d+\.\d+)-(\d+\.\d+)\.\d+$/.exec(cli.image);
+      expect(tag, cli.image).not.toBeNull();
+      expect(KEYCLOAK_IMAGE.split(":")[1]?.startsWith(`${tag?.[2]}.`)).toBe(true);
+      // No arguments: the image's entrypoint runs the import once and exits.
+      expect(cli.command).toBeUndefined();
+      expect(cli.args).toBeUndefined();
+      const override = "registry.example.com/keycloak-config-cli:6.5.0-26.5.4";
+      expect(jobPod((await render({ ...DEV, configCliImage: override })).run).containers[0].image).toBe(
+        override,
+      );
+    });
+
+    it("logs in to Keycloak's Service with the admin credentials read from the admin Secret only", async () => {
+      const { run, keycloak } = await render(DEV);
+      const env = jobEnv(run);
+      expect(env.KEYCLOAK_URL.value).toBe(keycloak.internalUrl);
+      expect(env.KEYCLOAK_USER).toEqual({
+        name: "KEYCLOAK_USER",
+        valueFrom: { secretKeyRef: { name: keycloak.adminSecretName, key: "username" } },
+      });
+      expect(env.KEYCLOAK_PASSWORD).toEqual({
+        name: "KEYCLOAK_PASSWORD",
+        valueFrom: { secretKeyRef: { name: keycloak.adminSecretName, key: "password" } },
+      });
+      for (const variable of Object.values(env)) {
+        if (/PASSWORD|USER|SECRET/.test(variable.name)) expect(variable.value, variable.name).toBeUndefined();
+        expect(JSON.stringify(variable)).not.toContain(GENERATED_PASSWORD_PREFIX);
+      }
+      expect(jobPod(run).envFrom).toBeUndefined();
+      // The name is a hash of the realm, not a secret, and no input of the Job is one.
+      expect(single(run, JOB).secretInputs).toEqual([]);
+    });
+
+    it("reads the realm from the realm Secret, whose JSON is the realm representation", async () => {
+      const { run } = await render(DEV);
+      const secret = byName(run, SECRET, "keycloak-realm");
+      expect(secret.secretInputs).toContain("stringData");
+      const secrets = Object.fromEntries(
+        ["grafana", "mcp-server", "agent-service"].map((id) => [id, mockedPassword(`keycloak-client-${id}`)]),
+      );
+      const expected = JSON.parse(JSON.stringify(realmRepresentation("ai-platform", CLIENTS, secrets)));
+      expect(realmJson(run)).toEqual(expected);
+      const pod = jobPod(run);
+      const realmVolume = pod.volumes.find((v: { name: string }) => v.name === "realm");
+      expect(realmVolume.secret).toEqual({
+        secretName: "keycloak-realm",
+        items: [{ key: "realm.json", path: "realm.json" }],
+        defaultMode: 0o440,
+      });
+      const mount = pod.containers[0].volumeMounts.find((m: { name: string }) => m.name === "realm");
+      expect(mount).toEqual({ name: "realm", mountPath: "/config", readOnly: true });
+      expect(jobEnv(run).IMPORT_FILES_LOCATIONS.value).toBe(`file:${mount.mountPath}/realm.json`);
+      // Literal JSON: `$(...)` in a value is not expanded (the spelling Spring binds, not IMPORT_VAR_SUBSTITUTION_*).
+      expect(jobEnv(run).IMPORT_VARSUBSTITUTION_ENABLED.value).toBe("false");
+    });
+
+    it("is named after the realm: a changed realm is a new Job, an unchanged one the same Job", async () => {
+      const { run } = await render(DEV);
+      const name = job(run).metadata.name;
+      expect(name).toMatch(/^keycloak-realm-sync-[0-9a-f]{10}$/);
+      expect(name).toBe(
+        realmSyncJobName("keycloak", byName(run, SECRET, "keycloak-realm").inputs.stringData["realm.json"]),
+      );
+      // Same realm: same name, whatever else of Keycloak changes.
+      expect(await jobName(DEV)).toBe(name);
+      expect(await jobName(PROD)).toBe(name);
+      expect(await jobName({ ...DEV, image: "quay.io/keycloak/keycloak:26.5.7" })).toBe(name);
+      expect(await jobName({ ...DEV, configCliImage: "adorsys/keycloak-config-cli:6.5.1-26.5.5" })).toBe(
+        name,
+      );
+      // A new redirect URI, client role, client or realm name: a new Job.
+      const withClient = (id: string, change: Partial<KeycloakArgs["clients"][number]>) =>
+        CLIENTS.map((client) => (client.clientId === id ? { ...client, ...change } : client));
+      const changed: KeycloakArgs["clients"][] = [
+        withClient("grafana", {
+          redirectUris: [...(CLIENTS[0]?.redirectUris ?? []), "https://grafana.example.com/cb"],
+        }),
+        withClient("mcp-server", { roles: { "mcp:extra": ["app-team"] } }),
+        [...CLIENTS, { clientId: "notebooks", redirectUris: [] }],
+      ];
+      // One render at a time: the mock runtime is shared.
+      const names: string[] = [];
+      for (const clients of changed) names.push(await jobName({ ...DEV, clients }));
+      names.push(await jobName({ ...DEV, realm: "platform" }));
+      for (const other of names) expect(other).not.toBe(name);
+      expect(new Set(names).size).toBe(names.length);
+    });
+
+    it("deletes only clients and roles an earlier run declared, and waits for Keycloak to answer", async () => {
+      const env = jobEnv((await render(DEV)).run);
+      expect(env.IMPORT_REMOTESTATE_ENABLED.value).toBe("true");
+      for (const type of MANAGED_TYPES.filter(
+        (t) => !t.startsWith("client-authorization") && t !== "message-bundles",
+      )) {
+        const expected = type === "client" || type === "role" ? "full" : "no-delete";
+        expect(env[managedVariable(type)]?.value, type).toBe(expected);
+      }
+      expect(env.KEYCLOAK_AVAILABILITYCHECK_ENABLED.value).toBe("true");
+      expect(env.KEYCLOAK_AVAILABILITYCHECK_TIMEOUT.value).toMatch(/^\d+s$/);
+      // Every variable is one the CLI knows: it fails on unknown keycloak.* and import.* settings.
+      expect(Object.keys(env).filter((name) => !CLI_VARIABLES.includes(name))).toEqual([]);
+    });
+
+    it("runs restricted, without an API token or service links, with requests and a memory limit, and is kept", async () => {
+      const spec = job((await render(PROD)).run).spec;
+      expect(spec.ttlSecondsAfterFinished).toBeUndefined();
+      expect(spec.backoffLimit).toBeGreaterThan(0);
+      expect(spec.activeDeadlineSeconds).toBeGreaterThanOrEqual(600);
+      const pod = spec.template.spec;
+      expect(pod).toMatchObject({
+        restartPolicy: "Never",
+        automountServiceAccountToken: false,
+        enableServiceLinks: false,
+      });
+      expect(pod.serviceAccountName).toBeUndefined();
+      expect(pod.securityContext).toEqual({
+        runAsNonRoot: true,
+        runAsUser: 65534,
+        runAsGroup: 65534,
+        fsGroup: 65534,
+        seccompProfile: { type: "RuntimeDefault" },
+      });
+      const [cli] = pod.containers;
+      expect(cli.securityContext).toEqual({
+        runAsNonRoot: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ["ALL"] },
+        seccompProfile: { type: "RuntimeDefault" },
+        readOnlyRootFilesystem: true,
+      });
+      expect(cli.resources).toEqual({
+        requests: { cpu: "100m", memory: "384Mi" },
+        limits: { memory: "512Mi" },
+      });
+      // The read-only root leaves the JVM a small scratch /tmp.
+      expect(cli.volumeMounts).toContainEqual({ name: "tmp", mountPath: "/tmp" });
+      expect(pod.volumes).toContainEqual({ name: "tmp", emptyDir: { sizeLimit: "64Mi" } });
+    });
+
+    it("rejects a component name that leaves no room for the Job's name, before declaring anything", async () => {
+      const failure = await renderComponents(() => {
+        new Keycloak("k".repeat(42), DEV);
+      }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(ProgramFailed);
+      expect(String((failure as ProgramFailed).cause)).toContain("at most 41 characters");
+      expect((failure as ProgramFailed).declared).toEqual([]);
+      // 41 fits: the Job's name stays a 63-character DNS label.
+      const run = await renderComponents(() => {
+        new Keycloak("k".repeat(41), DEV);
+      });
+      expect(job(run).metadata.name).toHaveLength(63);
+    });
+
+    it("may reach Keycloak's HTTP port, and Keycloak admits it there, and nothing else", async () => {
+      const { run } = await render(DEV);
+      const jobPods = job(run).spec.template.metadata.labels;
+      expect(job(run).metadata.labels).toEqual(jobPods);
+      // Keycloak's Service and PodDisruptionBudget do not select the Job's pod.
+      expect(Object.entries(POD_LABELS).every(([k, v]) => jobPods[k] === v)).toBe(false);
+      const out = policy(run, "keycloak-realm-sync-out");
+      expect(out?.podSelector.matchLabels).toEqual(jobPods);
+      expect(out?.policyTypes).toEqual(["Egress"]);
+      expect(out?.egress).toEqual([
+        {
+          to: [
+            {
+              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "identity" } },
+              podSelector: { matchLabels: POD_LABELS },
+            },
+          ],
+          ports: tcp(8080),
+        },
+      ]);
+      const into = policy(run, "keycloak-from-realm-sync");
+      expect(into?.podSelector.matchLabels).toEqual(POD_LABELS);
+      expect(into?.ingress).toEqual([
+        {
+          from: [
+            {
+              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "identity" } },
+              podSelector: { matchLabels: jobPods },
+            },
+          ],
+          ports: tcp(8080),
+        },
+      ]);
+      // No other policy selects the Job's pods.
+      const selectingJob = ofType(run, NETWORK_POLICY).filter(
+        (p) => JSON.stringify(p.inputs.spec.podSelector) === JSON.stringify({ matchLabels: jobPods }),
+      );
+      expect(selectingJob.map((p) => p.inputs.metadata.name)).toEqual(["keycloak-realm-sync-out"]);
+    });
+  });
+
   describe.each([
     ["dev", DEV],
     ["prod", PROD],
@@ -453,7 +700,7 @@ describe("Keycloak", () => {
       const objects = run.resources.filter(
         (r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/"),
       );
-      expect(objects.length).toBeGreaterThan(0);
+      expect(objects.map((o) => o.type)).toContain(JOB);
       expect(await schemaProblems(objects)).toEqual([]);
       // Security contexts are Kubernetes objects the chart passes through as they are.
       const freeForm = ["nodeSelector", "podAnnotations", "podLabels", "extraEnv", "resources"];
