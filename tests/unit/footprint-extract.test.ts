@@ -131,6 +131,18 @@ describe("workloads the stack declares", () => {
       ]),
     ).toThrow("scales ai/StatefulSet/ghost, which the stack does not declare");
   });
+
+  it("fails on autoscaler bounds that cannot be counted", () => {
+    expect(() =>
+      extractWorkloads([
+        deployment("api", { template: { spec: pod("250m", "256Mi") } }),
+        declared("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "api-hpa", {
+          metadata: { name: "api", namespace: "ai" },
+          spec: { minReplicas: 4, maxReplicas: 2, scaleTargetRef: { kind: "Deployment", name: "api" } },
+        }),
+      ]),
+    ).toThrow("kubernetes:autoscaling/v2:HorizontalPodAutoscaler (api-hpa): replica bounds 4–2");
+  });
 });
 
 describe("pods operators create from custom resources", () => {

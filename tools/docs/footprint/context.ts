@@ -66,3 +66,24 @@ export function buildContext(
     },
   };
 }
+
+/** Scalers with bounds that make no sense, or aimed at a workload the stack does not declare. */
+export function scalerProblems(scalers: readonly Scaler[], resources: readonly DeclaredResource[]): string[] {
+  return scalers.flatMap((scaler) => {
+    const where = `${scaler.resource.type} (${scaler.resource.name})`;
+    const { min, max } = scaler.range;
+    const [namespace, kind, name] = scaler.target.split("/");
+    const declared = resources.some(
+      (resource) =>
+        resource.type === `kubernetes:apps/v1:${kind}` &&
+        resource.inputs.metadata?.name === name &&
+        (resource.inputs.metadata?.namespace ?? "default") === namespace,
+    );
+    return [
+      ...(Number.isInteger(min) && Number.isInteger(max) && min <= max
+        ? []
+        : [`${where}: replica bounds ${min}–${max}`]),
+      ...(declared ? [] : [`${where}: scales ${scaler.target}, which the stack does not declare`]),
+    ];
+  });
+}

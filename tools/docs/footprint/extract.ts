@@ -6,7 +6,7 @@ import {
   chartWorkloads,
   PINNED_CHART_SOURCES,
 } from "./chart-workloads";
-import { buildContext, type ExtractContext } from "./context";
+import { buildContext, type ExtractContext, scalerProblems } from "./context";
 import { DECLARED_WORKLOADS } from "./declared-workloads";
 import { OPERATOR_WORKLOADS } from "./operator-workloads";
 import type { Workload } from "./workload";
@@ -101,7 +101,9 @@ export function extractWorkloads(
     if (!inCluster(resource.type) || NO_POD_TYPES.has(resource.type)) continue;
     const extractor = EXTRACTORS[resource.type];
     if (!extractor) {
-      problems.push(`${resource.type} (${resource.name}): a Kubernetes type the footprint does not know`);
+      problems.push(
+        `${resource.type} (${resource.name}): a Kubernetes type the footprint does not know; count its pods in tools/docs/footprint/ or list it in NO_POD_TYPES`,
+      );
       continue;
     }
     try {
@@ -110,23 +112,7 @@ export function extractWorkloads(
       problems.push(error instanceof Error ? error.message : String(error));
     }
   }
-  for (const scaler of context.scalers) {
-    const { min, max } = scaler.range;
-    if (!Number.isInteger(min) || !Number.isInteger(max) || min > max)
-      problems.push(`${scaler.resource.type} (${scaler.resource.name}): replica bounds ${min}–${max}`);
-    const [namespace, kind, name] = scaler.target.split("/");
-    const type = `kubernetes:apps/v1:${kind}`;
-    const target = resources.find(
-      (resource) =>
-        resource.type === type &&
-        resource.inputs.metadata?.name === name &&
-        (resource.inputs.metadata?.namespace ?? "default") === namespace,
-    );
-    if (!target)
-      problems.push(
-        `${scaler.resource.type} (${scaler.resource.name}): scales ${scaler.target}, which the stack does not declare`,
-      );
-  }
+  problems.push(...scalerProblems(context.scalers, resources));
   if (problems.length > 0)
     throw new Error(
       `the resource footprint cannot count this stack (${problems.length} problem(s)):\n  - ${problems.join("\n  - ")}`,
