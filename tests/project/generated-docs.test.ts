@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
@@ -22,4 +23,19 @@ it("docs/resources.md matches what every stack file declares (run `npm run docs`
   const footprints = [];
   for (const stack of STACK_NAMES) footprints.push(stackFootprint(stack, await runStackFile(stack)));
   expect(doc("resources.md")).toBe(renderResourcesDoc(footprints));
+});
+
+it("npm run docs renders each stack in a child process to the same footprint", async () => {
+  const child = spawnSync(
+    process.execPath,
+    [
+      "-r",
+      "ts-node/register/transpile-only",
+      join(REPO_ROOT, "tools", "docs", "footprint", "collect.ts"),
+      "local",
+    ],
+    { cwd: REPO_ROOT, encoding: "utf8" },
+  );
+  expect(child.stderr).toBe("");
+  expect(JSON.parse(child.stdout)).toEqual(stackFootprint("local", await runStackFile("local")));
 });
