@@ -72,7 +72,9 @@ export interface RealmSyncArgs {
 /**
  * A Job running keycloak-config-cli once per realm version: it logs in to the master realm as the admin
  * and brings the realm to the representation in the realm Secret through the admin API, creating it on
- * a fresh install. Declares the Job and the NetworkPolicies between it and Keycloak's HTTP port.
+ * a fresh install. Declares the Job and the NetworkPolicies between it and Keycloak's HTTP port. It speaks
+ * plain HTTP to the Service, which the master realm's `sslRequired: external` allows only from private
+ * addresses: pod addresses outside 10/8, 172.16/12 and 192.168/16 would need HTTPS inside the cluster.
  */
 export function declareRealmSync(
   name: string,
