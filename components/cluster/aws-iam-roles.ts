@@ -4,6 +4,9 @@ import type { ResourceTags } from "../common/tags";
 
 const MANAGED_POLICY_PREFIX = "arn:aws:iam::aws:policy/";
 
+/** The service-account annotation naming the role its pods assume; EKS's pod identity webhook reads it. */
+export const IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
+
 /** A role and its policy attachments: depend on the attachments, not just the role, before using it. */
 export interface RoleWithPolicies {
   readonly role: aws.iam.Role;
@@ -96,4 +99,52 @@ function attachManagedPolicies(
         opts,
       ),
   );
+}
+
+/** What a principal may do in its buckets: read them, or also write and delete objects in them. */
+export type BucketAccess = "read-only" | "read-write";
+
+const BUCKET_ACTIONS: Record<BucketAccess, { bucket: string[]; object: string[]; kms: string[] }> = {
+  "read-only": {
+    bucket: ["s3:ListBucket", "s3:GetBucketLocation"],
+    object: ["s3:GetObject"],
+    kms: ["kms:Decrypt"],
+  },
+  "read-write": {
+    bucket: ["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads"],
+    object: [
+      "s3:GetObject",
+      "s3:PutObject",
+      "s3:DeleteObject",
+      "s3:AbortMultipartUpload",
+      "s3:ListMultipartUploadParts",
+    ],
+    // S3 asks KMS for a data key to encrypt what it writes, and to decrypt what it reads.
+    kms: ["kms:Decrypt", "kms:GenerateDataKey"],
+  },
+};
+
+/**
+ * An IAM policy document allowing `access` to these buckets and their objects, and the KMS key they are
+ * encrypted with as far as S3 needs it for that access. Nothing else.
+ */
+export function bucketAccessPolicy(
+  bucketArns: readonly pulumi.Input<string>[],
+  kmsKeyArn: pulumi.Input<string>,
+  access: BucketAccess,
+): pulumi.Output<string> {
+  if (bucketArns.length === 0) throw new Error("bucketAccessPolicy: no buckets to grant");
+  const actions = BUCKET_ACTIONS[access];
+  return pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      { Effect: "Allow", Action: actions.bucket, Resource: bucketArns },
+      {
+        Effect: "Allow",
+        Action: actions.object,
+        Resource: bucketArns.map((arn) => pulumi.interpolate`${arn}/*`),
+      },
+      { Effect: "Allow", Action: actions.kms, Resource: kmsKeyArn },
+    ],
+  });
 }

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { allowEgress, allowIngress } from "../baseline/network-policy";
 import { PINNED_CHARTS } from "../charts/pinned-charts";
+import { IRSA_ROLE_ANNOTATION } from "../cluster/aws-iam-roles";
 import { prometheusMonitor } from "../common/monitoring";
 
 export interface PostgresDatabase {
@@ -17,8 +18,15 @@ export interface PostgresBackupArgs {
   readonly destinationPath: string;
   /** S3-compatible endpoint (MinIO, OSS); omit for AWS S3. */
   readonly endpointURL?: string;
-  /** Secret in the cluster's namespace holding the object-store access key pair. */
-  readonly credentialsSecretName: string;
+  /**
+   * IAM role (IRSA) for the instances' service account, which CloudNativePG names after the cluster
+   * (`postgresServiceAccountName`): Barman inherits it and no key pair is used. EKS only; OSS and MinIO
+   * stay on key pairs, since RRSA support varies between the clients that read them.
+   * Default: unset, the key pair from `credentialsSecretName`.
+   */
+  readonly serviceAccountRoleArn?: pulumi.Input<string>;
+  /** Secret in the cluster's namespace holding the object-store access key pair; required without a role. */
+  readonly credentialsSecretName?: string;
   /** Key of the access key id in that Secret. Default `"accessKey"`. */
   readonly accessKeyIdKey?: string;
   /** Key of the secret access key in that Secret. Default `"secretKey"`. */
@@ -49,6 +57,26 @@ export interface PostgresClusterArgs {
    * `release: kube-prometheus-stack` is declared. Default: no metrics.
    */
   readonly metricsNamespace?: string;
+}
+
+/** CloudNativePG runs a cluster's instances as a service account named after the cluster. */
+export function postgresServiceAccountName(cluster: string): string {
+  return cluster;
+}
+
+/** Barman's S3 credentials: inherited from the pods' IAM role, or read from the key pair Secret. */
+function s3Credentials(name: string, backup: PostgresBackupArgs) {
+  if (backup.serviceAccountRoleArn !== undefined) {
+    if (backup.credentialsSecretName !== undefined)
+      throw new Error(`${name}: backup has a serviceAccountRoleArn and a credentialsSecretName; give one`);
+    return { inheritFromIAMRole: true };
+  }
+  if (backup.credentialsSecretName === undefined)
+    throw new Error(`${name}: backup needs serviceAccountRoleArn or credentialsSecretName`);
+  return {
+    accessKeyId: { name: backup.credentialsSecretName, key: backup.accessKeyIdKey ?? "accessKey" },
+    secretAccessKey: { name: backup.credentialsSecretName, key: backup.secretAccessKeyKey ?? "secretKey" },
+  };
 }
 
 /** SQL role names may hold underscores; Kubernetes object names may not. */
@@ -89,6 +117,7 @@ export class PostgresCluster extends pulumi.ComponentResource {
     if (args.backup?.retention !== undefined && !/^[1-9][0-9]*[dwm]$/.test(args.backup.retention)) {
       throw new Error(`${name}: backup.retention must look like 14d, 4w or 3m`);
     }
+    const backupCredentials = args.backup ? s3Credentials(name, args.backup) : undefined;
     const namespace = args.namespace;
     this.clusterName = name;
     this.databases = args.databases;
@@ -187,6 +216,14 @@ export class PostgresCluster extends pulumi.ComponentResource {
           },
           // Our own PodMonitor below: the operator's cannot carry the label Prometheus selects by.
           monitoring: { enablePodMonitor: false },
+          // The annotation EKS's pod identity webhook reads, on the service account the operator creates.
+          ...(backup?.serviceAccountRoleArn !== undefined
+            ? {
+                serviceAccountTemplate: {
+                  metadata: { annotations: { [IRSA_ROLE_ANNOTATION]: backup.serviceAccountRoleArn } },
+                },
+              }
+            : {}),
           ...(backup
             ? {
                 backup: {
@@ -194,16 +231,7 @@ export class PostgresCluster extends pulumi.ComponentResource {
                   barmanObjectStore: {
                     destinationPath: backup.destinationPath,
                     ...(backup.endpointURL ? { endpointURL: backup.endpointURL } : {}),
-                    s3Credentials: {
-                      accessKeyId: {
-                        name: backup.credentialsSecretName,
-                        key: backup.accessKeyIdKey ?? "accessKey",
-                      },
-                      secretAccessKey: {
-                        name: backup.credentialsSecretName,
-                        key: backup.secretAccessKeyKey ?? "secretKey",
-                      },
-                    },
+                    s3Credentials: backupCredentials,
                     wal: { compression: "gzip" },
                     data: { compression: "gzip" },
                   },

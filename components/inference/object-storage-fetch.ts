@@ -2,7 +2,11 @@ import type { Peers } from "../baseline/network-policy";
 import { RESTRICTED_CONTAINER } from "../common/security-context";
 import { MODEL_CACHE_DIR } from "./vllm-args";
 
-/** The platform's object storage, where weights may be uploaded once (the `models` bucket). */
+/**
+ * The platform's object storage, where weights may be uploaded once (the `models` bucket). Always a key
+ * pair, even on EKS: `mc` signs with static keys only and cannot assume a role from a web-identity token
+ * (AWS_WEB_IDENTITY_TOKEN_FILE / AWS_ROLE_ARN); on Alibaba Cloud, RRSA support varies between clients.
+ */
 export interface ModelObjectStorage {
   /** S3 API base URL, e.g. `http://minio.data.svc.cluster.local:9000`. */
   readonly endpoint: string;

@@ -2,6 +2,7 @@ import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { allowEgress, allowIngress, type Peers } from "../baseline/network-policy";
 import { PINNED_CHARTS } from "../charts/pinned-charts";
+import { IRSA_ROLE_ANNOTATION } from "../cluster/aws-iam-roles";
 import { MONITOR_LABELS } from "../common/monitoring";
 import { RESTRICTED_READ_ONLY_CONTAINER } from "../common/security-context";
 import { zoneSpread } from "../common/topology";
@@ -9,16 +10,26 @@ import { GPU_TAINT } from "../nodepool/gpu-scheduling";
 
 export type LokiMode = "single-binary" | "simple-scalable";
 
-/** S3-compatible bucket for Loki's chunks and index. The credentials stay in a Secret the caller creates. */
+/**
+ * S3-compatible bucket for Loki's chunks and index, reached with an access key pair from a Secret the
+ * caller creates, or (on EKS) with an IAM role Loki's service account assumes. Alibaba Cloud OSS and
+ * MinIO stay on key pairs: RRSA support varies between the clients that read them.
+ */
 export interface LoggingObjectStorage {
   /** S3 API endpoint, e.g. `"http://minio.data.svc.cluster.local:9000"`; a scheme sets `insecure`. No default. */
   readonly endpoint: string;
   /** Existing bucket. No default. */
   readonly bucket: string;
-  /** Secret in `namespace` holding the access key pair. No default. */
-  readonly credentialsSecretName: string;
-  readonly accessKeyIdKey: string;
-  readonly secretAccessKeyKey: string;
+  /**
+   * IAM role (IRSA) for Loki's service account, `lokiServiceAccountName(name)` in `namespace`: Loki reads
+   * web-identity credentials and no key pair is used. Default: unset, the key pair from the Secret.
+   */
+  readonly serviceAccountRoleArn?: pulumi.Input<string>;
+  /** Secret in `namespace` holding the access key pair; required without a role, rejected with one. */
+  readonly credentialsSecretName?: string;
+  /** Keys of the access key id and secret in that Secret; required with it. */
+  readonly accessKeyIdKey?: string;
+  readonly secretAccessKeyKey?: string;
   /** Plain HTTP to the endpoint. Default: `true` for an `http://` endpoint, else `false`. */
   readonly insecure?: boolean;
   /** Bucket region. Default: unset (MinIO ignores it). */
@@ -114,6 +125,11 @@ export interface ChartImage {
 }
 
 /** Splits `[registry/]repository:tag[@sha256:…]` as the charts take it; throws unless pinned. */
+/** Loki's service account (the chart's fullname): the one an IAM role for its bucket must trust. */
+export function lokiServiceAccountName(name: string): string {
+  return `${name}-loki`;
+}
+
 /** Loki's single URL for pushing and querying (its gateway), known before anything is created. */
 export function lokiGatewayUrl(name: string, namespace: string): string {
   return `http://${name}-loki-gateway.${namespace}.svc.cluster.local`;
@@ -204,7 +220,26 @@ function resolveArgs(name: string, args: LoggingStackArgs) {
     configReloader: chartImage("configReloader", args.images?.configReloader ?? CONFIG_RELOADER_IMAGE),
   };
   const endpoint = s3Endpoint(args.objectStorage.endpoint, args.objectStorage.insecure);
-  return { mode, replicas, retentionHours, storageGi, images, endpoint };
+  const credentials = storageCredentials(name, args.objectStorage);
+  return { mode, replicas, retentionHours, storageGi, images, endpoint, credentials };
+}
+
+/** The role, or the complete key pair reference: one of them, never both. */
+function storageCredentials(name: string, storage: LoggingObjectStorage) {
+  const { serviceAccountRoleArn: roleArn, credentialsSecretName: secret } = storage;
+  const { accessKeyIdKey: idKey, secretAccessKeyKey: secretKey } = storage;
+  if (roleArn !== undefined) {
+    if (secret !== undefined || idKey !== undefined || secretKey !== undefined)
+      throw new Error(
+        `${name}: objectStorage has a serviceAccountRoleArn and a key pair Secret; give one of them`,
+      );
+    return { type: "role" as const, roleArn };
+  }
+  if (secret === undefined || idKey === undefined || secretKey === undefined)
+    throw new Error(
+      `${name}: objectStorage needs serviceAccountRoleArn, or credentialsSecretName with accessKeyIdKey and secretAccessKeyKey`,
+    );
+  return { type: "keys" as const, secret, idKey, secretKey };
 }
 
 /**
@@ -275,8 +310,9 @@ loki.write "loki" {
 /**
  * Logs: Loki (pinned chart) on S3-compatible object storage, single-binary or simple-scalable, behind its
  * nginx gateway; and Grafana Alloy as a DaemonSet shipping every node's pod logs to it (Promtail is
- * deprecated). Chunks and index live in the bucket; credentials reach Loki only as environment variables
- * from the caller's Secret, expanded into its config at start. Scraped by kube-prometheus-stack.
+ * deprecated). Chunks and index live in the bucket; keys reach Loki only as environment variables from
+ * the caller's Secret, expanded into its config at start, or an IAM role for its service account replaces
+ * them on EKS. Scraped by kube-prometheus-stack.
  */
 export class LoggingStack extends pulumi.ComponentResource {
   /** Loki's in-cluster base URL for queries and pushes (the gateway), e.g. for a Grafana datasource. */
@@ -287,7 +323,10 @@ export class LoggingStack extends pulumi.ComponentResource {
   public readonly alloyChart: kubernetes.helm.v4.Chart;
 
   constructor(name: string, args: LoggingStackArgs, opts?: pulumi.ComponentResourceOptions) {
-    const { mode, replicas, retentionHours, storageGi, images, endpoint } = resolveArgs(name, args);
+    const { mode, replicas, retentionHours, storageGi, images, endpoint, credentials } = resolveArgs(
+      name,
+      args,
+    );
     super("ai-platform:observability:LoggingStack", name, {}, opts);
 
     const { namespace, agentNamespace, objectStorage } = args;
@@ -303,17 +342,21 @@ export class LoggingStack extends pulumi.ComponentResource {
     const gatewayPods = componentPods("gateway");
     const alloyPods = { "app.kubernetes.io/name": "alloy", "app.kubernetes.io/instance": alloy };
 
-    // Credentials only as env references; Loki expands ${...} in its config (-config.expand-env=true).
-    const credentialEnv = [
-      [ENV.accessKeyId, objectStorage.accessKeyIdKey],
-      [ENV.secretAccessKey, objectStorage.secretAccessKeyKey],
-    ].map(([envName, key]) => ({
-      name: envName,
-      valueFrom: { secretKeyRef: { name: objectStorage.credentialsSecretName, key } },
-    }));
+    // Keys only as env references; Loki expands ${...} in its config (-config.expand-env=true). With a
+    // role, EKS injects the web-identity token and role into the pods and Loki's S3 client reads them.
+    const keys = credentials.type === "keys" ? credentials : undefined;
+    const credentialEnv = keys
+      ? [
+          [ENV.accessKeyId, keys.idKey],
+          [ENV.secretAccessKey, keys.secretKey],
+        ].map(([envName, key]) => ({
+          name: envName,
+          valueFrom: { secretKeyRef: { name: keys.secret, key } },
+        }))
+      : [];
     const server = (target: "singleBinary" | "read" | "write" | "backend", component: string) => ({
       replicas: replicas[target],
-      extraArgs: ["-config.expand-env=true"],
+      ...(keys ? { extraArgs: ["-config.expand-env=true"] } : {}),
       extraEnv: credentialEnv,
       podLabels: SERVER_POD_LABEL,
       resources: RESOURCES[target],
@@ -347,8 +390,9 @@ export class LoggingStack extends pulumi.ComponentResource {
               s3: {
                 endpoint: endpoint.host,
                 ...(objectStorage.region ? { region: objectStorage.region } : {}),
-                accessKeyId: `\${${ENV.accessKeyId}}`,
-                secretAccessKey: `\${${ENV.secretAccessKey}}`,
+                ...(keys
+                  ? { accessKeyId: `\${${ENV.accessKeyId}}`, secretAccessKey: `\${${ENV.secretAccessKey}}` }
+                  : {}),
                 s3ForcePathStyle: true,
                 insecure: endpoint.insecure,
               },
@@ -376,7 +420,14 @@ export class LoggingStack extends pulumi.ComponentResource {
             podSecurityContext: restrictedPod(10001),
             containerSecurityContext: RESTRICTED_READ_ONLY_CONTAINER,
           },
-          serviceAccount: { automountServiceAccountToken: false },
+          // No Kubernetes API token: EKS mounts its own web-identity token when the role annotation is set.
+          serviceAccount: {
+            name: lokiServiceAccountName(name),
+            automountServiceAccountToken: false,
+            ...(credentials.type === "role"
+              ? { annotations: { [IRSA_ROLE_ANNOTATION]: credentials.roleArn } }
+              : {}),
+          },
           singleBinary: {
             ...server("singleBinary", "single-binary"),
             persistence: { enabled: true, ...persistence },

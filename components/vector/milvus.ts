@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { allowEgress, allowIngress, type Peers } from "../baseline/network-policy";
 import { PINNED_CHARTS } from "../charts/pinned-charts";
+import { IRSA_ROLE_ANNOTATION } from "../cluster/aws-iam-roles";
 import { chartImageTag } from "../common/images";
 import { MONITOR_LABELS } from "../common/monitoring";
 import { RESTRICTED_CONTAINER } from "../common/security-context";
@@ -19,10 +20,18 @@ export interface MilvusObjectStorage {
   /** An existing bucket. */
   readonly bucket: string;
   readonly useSSL: boolean;
-  /** Secret in Milvus's namespace holding the access key pair; the caller creates it. */
-  readonly credentialsSecretName: string;
-  readonly accessKeyIdKey: string;
-  readonly secretAccessKeyKey: string;
+  /**
+   * IAM role (IRSA) for Milvus's service account, which the chart then creates as
+   * `milvusServiceAccountName(name)`: Milvus reads web-identity credentials (`useIAM`) and no key pair is
+   * used. AWS S3 only; OSS and MinIO stay on key pairs, since RRSA support varies between the clients
+   * that read them. Default: unset, the key pair from `credentialsSecretName`.
+   */
+  readonly serviceAccountRoleArn?: pulumi.Input<string>;
+  /** Secret in Milvus's namespace holding the access key pair; the caller creates it. Required without a role. */
+  readonly credentialsSecretName?: string;
+  /** Keys of the access key id and secret in that Secret; required with it. */
+  readonly accessKeyIdKey?: string;
+  readonly secretAccessKeyKey?: string;
   /** The service behind the S3 API: `aws` for S3 and MinIO, `aliyun` for OSS. Default `"aws"`. */
   readonly cloudProvider?: "aws" | "aliyun";
   /** Region of a cloud bucket. Default `""` (MinIO needs none). */
@@ -50,7 +59,7 @@ export interface MilvusArgs {
   readonly mode?: MilvusMode;
   /** Replicas of each cluster-mode component, at least 2; ignored in standalone mode. Default `2`. */
   readonly replicas?: number;
-  /** Object storage; its credentials are read from a Secret, never written into values. No default. */
+  /** Object storage; its keys are read from a Secret (or replaced by a role), never written into values. No default. */
   readonly objectStorage: MilvusObjectStorage;
   /**
    * Kafka as the message queue (WAL), over TLS; the topics in `MILVUS_KAFKA_TOPICS`
@@ -157,11 +166,37 @@ function resolveArgs(name: string, args: MilvusArgs) {
   const { port } = args.objectStorage;
   if (!Number.isInteger(port) || port < 1 || port > 65535)
     throw new Error(`${name}: objectStorage.port must be a TCP port`);
+  const keys = storageKeys(name, args.objectStorage);
   const kafkaPorts = args.kafka ? bootstrapPorts(name, args.kafka.bootstrapServers) : [];
   const image = splitImage("image", args.image ?? MILVUS_IMAGE);
   const etcdImage = args.etcdImage ?? ETCD_IMAGE;
   splitImage("etcdImage", etcdImage);
-  return { mode, replicas, storageGi, etcdStorageGi, kafkaPorts, image, etcdImage };
+  return { mode, replicas, storageGi, etcdStorageGi, kafkaPorts, image, etcdImage, keys };
+}
+
+/** The key pair reference, or none when Milvus assumes a role: one of them, never both. */
+function storageKeys(name: string, storage: MilvusObjectStorage) {
+  const { serviceAccountRoleArn: roleArn, credentialsSecretName: secret } = storage;
+  const { accessKeyIdKey: idKey, secretAccessKeyKey: secretKey } = storage;
+  if (roleArn !== undefined) {
+    if (secret !== undefined || idKey !== undefined || secretKey !== undefined)
+      throw new Error(
+        `${name}: objectStorage has a serviceAccountRoleArn and a key pair Secret; give one of them`,
+      );
+    if ((storage.cloudProvider ?? "aws") !== "aws")
+      throw new Error(`${name}: objectStorage.serviceAccountRoleArn is for AWS S3 (cloudProvider "aws")`);
+    return undefined;
+  }
+  if (secret === undefined || idKey === undefined || secretKey === undefined)
+    throw new Error(
+      `${name}: objectStorage needs serviceAccountRoleArn, or credentialsSecretName with accessKeyIdKey and secretAccessKeyKey`,
+    );
+  return { secret, idKey, secretKey };
+}
+
+/** Milvus's service account when it assumes an IAM role (the chart's default otherwise: `default`). */
+export function milvusServiceAccountName(name: string): string {
+  return name;
 }
 
 function bootstrapPorts(name: string, bootstrapServers: string): number[] {
@@ -177,7 +212,7 @@ function bootstrapPorts(name: string, bootstrapServers: string): number[] {
  * embedded Woodpecker queue, and an etcd run here from the official image. Authentication is on, with
  * a generated root password in a Secret. Object-storage keys reach Milvus as environment variables
  * from the caller's Secret, which Milvus reads over its config file (the chart can only template
- * literal keys into a ConfigMap).
+ * literal keys into a ConfigMap); on EKS an IAM role for its service account replaces them.
  */
 export class Milvus extends pulumi.ComponentResource {
   /** `<name>.<namespace>.svc.cluster.local:19530`, gRPC (the proxy, or the standalone pod). */
@@ -305,7 +340,7 @@ type Resolved = ReturnType<typeof resolveArgs>;
 function chartValues(
   name: string,
   args: MilvusArgs,
-  { mode, replicas, storageGi, image }: Resolved,
+  { mode, replicas, storageGi, image, keys }: Resolved,
   etcdEndpoints: readonly string[],
   credentialsSecretName: string,
 ) {
@@ -316,9 +351,14 @@ function chartValues(
     valueFrom: { secretKeyRef: { name: secret, key } },
   });
   // Milvus reads environment variables over its config files (MINIO_ACCESS_KEY_ID is minio.accessKeyID).
+  // With a role, EKS injects the web-identity token and role ARN, which useIAM reads.
   const extraEnv = [
-    secretEnv("MINIO_ACCESS_KEY_ID", storage.credentialsSecretName, storage.accessKeyIdKey),
-    secretEnv("MINIO_SECRET_ACCESS_KEY", storage.credentialsSecretName, storage.secretAccessKeyKey),
+    ...(keys
+      ? [
+          secretEnv("MINIO_ACCESS_KEY_ID", keys.secret, keys.idKey),
+          secretEnv("MINIO_SECRET_ACCESS_KEY", keys.secret, keys.secretKey),
+        ]
+      : []),
     secretEnv("COMMON_SECURITY_DEFAULTROOTPASSWORD", credentialsSecretName, "password"),
   ];
   const kafkaCa = `${KAFKA_CA_DIR}/ca.crt`;
@@ -373,6 +413,15 @@ function chartValues(
     // The chart's topologySpreadConstraints apply where a component sets none: only the streaming nodes.
     topologySpreadConstraints: cluster ? zoneSpread(podLabels(name, CLUSTER_COMPONENTS.streamingNode)) : [],
     service: { type: "ClusterIP" },
+    ...(storage.serviceAccountRoleArn !== undefined
+      ? {
+          serviceAccount: {
+            create: true,
+            name: milvusServiceAccountName(name),
+            annotations: { [IRSA_ROLE_ANNOTATION]: storage.serviceAccountRoleArn },
+          },
+        }
+      : {}),
     metrics: { enabled: true, serviceMonitor: { enabled: true, additionalLabels: MONITOR_LABELS } },
     extraConfigFiles: { "user.yaml": JSON.stringify(userConfig, null, 2) },
     etcd: { enabled: false },
@@ -391,10 +440,10 @@ function chartValues(
       bucketName: storage.bucket,
       useSSL: storage.useSSL,
       rootPath: "files",
-      // Empty on purpose: the keys come from the Secret through the environment (see extraEnv).
+      // Empty on purpose: the keys come from the Secret through the environment (see extraEnv), or a role.
       accessKey: "",
       secretKey: "",
-      useIAM: false,
+      useIAM: storage.serviceAccountRoleArn !== undefined,
       cloudProvider: storage.cloudProvider ?? "aws",
       region: storage.region ?? "",
       // OSS only serves virtual-hosted-style requests; MinIO and S3 take path-style ones.

@@ -13,6 +13,7 @@ import {
   LOKI_IMAGE,
   LoggingStack,
   type LoggingStackArgs,
+  lokiServiceAccountName,
   s3Endpoint,
 } from "../../components/observability/logging-stack";
 import { GENERATED_PASSWORD_PREFIX } from "../../policies/offline/mocks";
@@ -224,6 +225,71 @@ describe("LoggingStack", () => {
     },
   );
 
+  describe("on AWS S3 with an IAM role for Loki's service account (IRSA)", () => {
+    const ROLE = "arn:aws:iam::123456789012:role/aip-loki";
+    const S3 = {
+      endpoint: "https://s3.us-west-2.amazonaws.com",
+      bucket: "aip-prod-loki",
+      region: "us-west-2",
+      networkPeers: "anywhere",
+      serviceAccountRoleArn: ROLE,
+    } as const;
+
+    it.each([
+      ["dev", DEV],
+      ["prod", PROD],
+    ] as const)("annotates the service account and configures S3 without keys (%s)", async (_env, args) => {
+      const { run } = await render({ ...args, objectStorage: S3 });
+      const values = lokiValues(run);
+      expect(values.serviceAccount).toEqual({
+        name: lokiServiceAccountName("logging"),
+        automountServiceAccountToken: false,
+        annotations: { "eks.amazonaws.com/role-arn": ROLE },
+      });
+      expect(lokiServiceAccountName("logging")).toBe("logging-loki");
+      expect(values.loki.storage.s3).toEqual({
+        endpoint: "s3.us-west-2.amazonaws.com",
+        region: "us-west-2",
+        s3ForcePathStyle: true,
+        insecure: false,
+      });
+      for (const target of SERVER_COMPONENTS) {
+        expect(values[target].extraEnv, target).toEqual([]);
+        expect(values[target].extraArgs, target).toBeUndefined();
+      }
+      expect(credentialFields(values)).toEqual([]);
+      expect(unknownValuesKeys(values, referenceChartValues("loki"), FREE_FORM)).toEqual([
+        "loki.storage.bucketNames",
+      ]);
+      const mandatory = securityViolations(run).filter((v) => v.enforcementLevel === "mandatory");
+      expect(mandatory).toEqual([]);
+    });
+
+    it.each([
+      [
+        "a role and a key pair",
+        { ...DEV.objectStorage, serviceAccountRoleArn: ROLE },
+        "a serviceAccountRoleArn and a key pair Secret",
+      ],
+      [
+        "neither",
+        { endpoint: S3.endpoint, bucket: S3.bucket },
+        "needs serviceAccountRoleArn, or credentialsSecretName",
+      ],
+      [
+        "a Secret without its keys",
+        { endpoint: S3.endpoint, bucket: S3.bucket, credentialsSecretName: CREDENTIALS_SECRET },
+        "needs serviceAccountRoleArn, or credentialsSecretName",
+      ],
+    ] as const)("rejects %s before declaring anything", async (_case, objectStorage, message) => {
+      const failure = await render({ ...DEV, objectStorage }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(ProgramFailed);
+      expect(String((failure as ProgramFailed).cause)).toContain(message);
+      const declared = (failure as ProgramFailed).declared.map((r) => r.type);
+      expect(declared.filter((type) => type !== SECRET && !type.startsWith("random:"))).toEqual([]);
+    });
+  });
+
   it("ships no bundled MinIO, test pods, canary, caches, ruler sidecar or Promtail, and no Bitnami image", async () => {
     for (const args of [DEV, PROD]) {
       const { run } = await render(args);
@@ -324,7 +390,7 @@ describe("LoggingStack", () => {
       expect(requests.memory, target).toBeDefined();
       expect(limits.memory, target).toBeDefined();
     }
-    expect(values.serviceAccount).toEqual({ automountServiceAccountToken: false });
+    expect(values.serviceAccount).toEqual({ name: "logging-loki", automountServiceAccountToken: false });
   });
 
   it("scrapes Loki through a ServiceMonitor and Alloy through its chart's, both labelled for Prometheus", async () => {

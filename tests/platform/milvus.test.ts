@@ -518,6 +518,76 @@ describe("Milvus", () => {
     });
   });
 
+  describe("on AWS S3 with an IAM role for its service account (IRSA)", () => {
+    const ROLE = "arn:aws:iam::123456789012:role/aip-milvus";
+    const S3: MilvusObjectStorage = {
+      host: "s3.us-west-2.amazonaws.com",
+      port: 443,
+      bucket: "aip-prod-milvus",
+      useSSL: true,
+      region: "us-west-2",
+      networkPeers: "anywhere",
+      serviceAccountRoleArn: ROLE,
+    };
+
+    it.each(Object.entries(SHAPES))(
+      "runs every pod as a service account carrying the role, with useIAM and no key (%s)",
+      async (_shape, args) => {
+        const { run } = await render({ ...args, objectStorage: S3 });
+        const values = valuesOf(run);
+        expect(values.serviceAccount).toEqual({
+          create: true,
+          name: "milvus",
+          annotations: { "eks.amazonaws.com/role-arn": ROLE },
+        });
+        expect(values.externalS3).toMatchObject({
+          host: "s3.us-west-2.amazonaws.com",
+          useIAM: true,
+          accessKey: "",
+          secretKey: "",
+          cloudProvider: "aws",
+          region: "us-west-2",
+        });
+        for (const [key, block] of componentBlocks(values)) {
+          expect(
+            block.extraEnv.map((env: { name: string }) => env.name),
+            key,
+          ).toEqual(["COMMON_SECURITY_DEFAULTROOTPASSWORD"]);
+        }
+        const objects = run.resources.filter(
+          (r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/"),
+        );
+        expect(await schemaProblems(objects)).toEqual([]);
+        expect(unknownValuesKeys(values, referenceChartValues("milvus"))).toEqual([]);
+        const mandatory = securityViolations(run).filter(
+          (v) => v.enforcementLevel === "mandatory" && v.rule !== "k8s-namespace-default-deny",
+        );
+        expect(mandatory).toEqual([]);
+      },
+    );
+
+    it("keeps the chart's default service account and useIAM off with a key pair", async () => {
+      const values = valuesOf((await render(SHAPES.dev)).run);
+      expect(values.serviceAccount).toBeUndefined();
+      expect(values.externalS3.useIAM).toBe(false);
+    });
+
+    it("refuses a role together with a key pair, neither of them, or a role on OSS", async () => {
+      const { credentialsSecretName: _secret, ...withoutKeys } = OBJECT_STORAGE;
+      const cases: [MilvusObjectStorage, string][] = [
+        [{ ...OBJECT_STORAGE, serviceAccountRoleArn: ROLE }, "a serviceAccountRoleArn and a key pair Secret"],
+        [withoutKeys, "needs serviceAccountRoleArn, or credentialsSecretName"],
+        [{ ...S3, cloudProvider: "aliyun" }, 'serviceAccountRoleArn is for AWS S3 (cloudProvider "aws")'],
+      ];
+      for (const [objectStorage, message] of cases) {
+        const failure = await render({ ...SHAPES.dev, objectStorage }).catch((error: unknown) => error);
+        expect(failure, message).toBeInstanceOf(ProgramFailed);
+        expect(String((failure as ProgramFailed).cause)).toContain(message);
+        expect((failure as ProgramFailed).declared).toEqual([]);
+      }
+    });
+  });
+
   describe.each(Object.entries(SHAPES))("%s shape", (_shape, args) => {
     it("validates against the CRDs, kubernetes-models and the chart's values", async () => {
       const { run } = await render(args);

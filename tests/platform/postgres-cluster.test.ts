@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { PostgresCluster } from "../../components/data/postgres-cluster";
+import {
+  type PostgresBackupArgs,
+  PostgresCluster,
+  postgresServiceAccountName,
+} from "../../components/data/postgres-cluster";
 import { referenceChartValues, unknownValuesKeys } from "../harness/chart-reference";
 import { schemaProblems, securityViolations } from "../harness/component-checks";
 import { ofType, single } from "../harness/queries";
@@ -99,6 +103,46 @@ describe("PostgresCluster", () => {
       cluster: { name: "postgres" },
       schedule: "0 0 3 * * *",
     });
+  });
+
+  it("backs up through an IAM role on its service account instead of a key pair, when given one", async () => {
+    const role = "arn:aws:iam::123456789012:role/aip-postgres";
+    const { credentialsSecretName: _secret, ...location } = BACKUP;
+    const run = await renderComponents(() => {
+      new PostgresCluster("postgres", {
+        namespace: "data",
+        instances: 3,
+        databases: DATABASES,
+        backup: { ...location, serviceAccountRoleArn: role },
+      });
+    });
+    const spec = single(run, CLUSTER).inputs.spec;
+    // CloudNativePG names the instances' service account after the cluster and applies the template to it.
+    expect(postgresServiceAccountName("postgres")).toBe("postgres");
+    expect(spec.serviceAccountTemplate).toEqual({
+      metadata: { annotations: { "eks.amazonaws.com/role-arn": role } },
+    });
+    expect(spec.backup.barmanObjectStore.s3Credentials).toEqual({ inheritFromIAMRole: true });
+    const objects = run.resources.filter(
+      (r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/"),
+    );
+    expect(await schemaProblems(objects)).toEqual([]);
+    // With a key pair, no template: the operator's service account stays as it is.
+    expect(single(await render(3), CLUSTER).inputs.spec.serviceAccountTemplate).toBeUndefined();
+  });
+
+  it("refuses a backup with both a role and a key pair, or with neither", async () => {
+    const { credentialsSecretName: _secret, ...location } = BACKUP;
+    const attempt = (backup: PostgresBackupArgs) =>
+      renderComponents(() => {
+        new PostgresCluster("pg", { namespace: "data", databases: DATABASES, backup });
+      });
+    await expect(attempt({ ...BACKUP, serviceAccountRoleArn: "arn:aws:iam::1:role/r" })).rejects.toThrow(
+      "backup has a serviceAccountRoleArn and a credentialsSecretName",
+    );
+    await expect(attempt(location)).rejects.toThrow(
+      "backup needs serviceAccountRoleArn or credentialsSecretName",
+    );
   });
 
   it("lets only the named namespaces connect", async () => {
