@@ -38,6 +38,8 @@ export const platformSchema = z
       installEnvoyGateway: z.boolean(),
       /** Envoy Gateway controller replicas. */
       controllerReplicas: z.number().int().min(1).max(5),
+      /** Envoy proxy replicas of the shared Gateway (with installEnvoyGateway). */
+      proxyReplicas: z.number().int().min(1).max(10),
       /** cert-manager controller replicas. */
       certManagerReplicas: z.number().int().min(1).max(5),
     }),

@@ -4,6 +4,9 @@ import { allowIngress } from "../baseline/network-policy";
 import { PINNED_CHARTS } from "../charts/pinned-charts";
 import { prometheusMonitor } from "../common/monitoring";
 import { zoneSpread } from "../common/topology";
+import { ENVOY_PROXY_PODS, envoyProxySpec } from "./envoy-proxy";
+
+export { ENVOY_PROXY_PODS } from "./envoy-proxy";
 
 export interface EnvoyGatewayArgs {
   /** Namespace of the controller and the Envoy proxies it runs. No default. */
@@ -12,21 +15,21 @@ export interface EnvoyGatewayArgs {
   readonly gatewayClassName?: string;
   /** Controller replicas; above 1 adds a PodDisruptionBudget and a zone spread. Default `1`. */
   readonly replicas?: number;
+  /** Envoy proxy replicas per Gateway; above 1 adds a PodDisruptionBudget and a zone spread. Default `1`. */
+  readonly proxyReplicas?: number;
   /** Namespace of the Prometheus that scrapes the controller and the proxies. Default: no monitors. */
   readonly metricsNamespace?: string;
 }
 
 const CONTROLLER_NAME = "gateway.envoyproxy.io/gatewayclass-controller";
 export const ENVOY_CONTROLLER_PODS = { "app.kubernetes.io/name": "gateway-helm" };
-/** The Envoy proxy pods Envoy Gateway runs for each Gateway, in the controller's namespace. */
-export const ENVOY_PROXY_PODS = {
-  "app.kubernetes.io/component": "proxy",
-  "app.kubernetes.io/managed-by": "envoy-gateway",
-};
 /** Both serve Prometheus metrics here: the controller at /metrics, Envoy at /stats/prometheus. */
 const METRICS_PORT = 19001;
 
-/** Envoy Gateway (pinned chart, with the Gateway API CRDs) and the GatewayClass it serves. */
+/**
+ * Envoy Gateway (pinned chart, with the Gateway API CRDs), the GatewayClass it serves, and the
+ * EnvoyProxy parameters of that class, which size the Envoy proxies it runs for each Gateway.
+ */
 export class EnvoyGateway extends pulumi.ComponentResource {
   public readonly gatewayClassName: string;
   public readonly chart: kubernetes.helm.v4.Chart;
@@ -35,6 +38,14 @@ export class EnvoyGateway extends pulumi.ComponentResource {
     super("ai-platform:ingress:EnvoyGateway", name, {}, opts);
     const pinned = PINNED_CHARTS.envoyGateway;
     const replicas = args.replicas ?? 1;
+    const proxyReplicas = args.proxyReplicas ?? 1;
+    for (const [field, value] of [
+      ["replicas", replicas],
+      ["proxyReplicas", proxyReplicas],
+    ] as const) {
+      if (!Number.isInteger(value) || value < 1)
+        throw new Error(`${name}: ${field} must be a positive integer`);
+    }
     this.gatewayClassName = args.gatewayClassName ?? "envoy-gateway";
 
     this.chart = new kubernetes.helm.v4.Chart(
@@ -56,15 +67,34 @@ export class EnvoyGateway extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    const proxyParameters = new kubernetes.apiextensions.CustomResource(
+      `${name}-proxy`,
+      {
+        apiVersion: "gateway.envoyproxy.io/v1alpha1",
+        kind: "EnvoyProxy",
+        metadata: { name: `${name}-proxy`, namespace: args.namespace },
+        spec: envoyProxySpec(proxyReplicas),
+      },
+      { parent: this, dependsOn: [this.chart] },
+    );
+    // Envoy Gateway's advice: the parameters exist before the class that references them.
     new kubernetes.apiextensions.CustomResource(
       `${name}-class`,
       {
         apiVersion: "gateway.networking.k8s.io/v1",
         kind: "GatewayClass",
         metadata: { name: this.gatewayClassName },
-        spec: { controllerName: CONTROLLER_NAME },
+        spec: {
+          controllerName: CONTROLLER_NAME,
+          parametersRef: {
+            group: "gateway.envoyproxy.io",
+            kind: "EnvoyProxy",
+            name: `${name}-proxy`,
+            namespace: args.namespace,
+          },
+        },
       },
-      { parent: this, dependsOn: [this.chart] },
+      { parent: this, dependsOn: [this.chart, proxyParameters] },
     );
     if (args.metricsNamespace) {
       const scraped = [

@@ -41,6 +41,7 @@ export function deployIngress(
           namespace: ingressNs,
           gatewayClassName: ingressSettings.gatewayClassName,
           replicas: ingressSettings.controllerReplicas,
+          proxyReplicas: ingressSettings.proxyReplicas,
           metricsNamespace: namespaces.observability.name,
         },
         { ...opts, dependsOn: [namespaces.ingress] },

@@ -5,8 +5,11 @@ import { parse } from "yaml";
 import { REFERENCE_ROOT } from "./chart-reference";
 
 export interface SchemaCheck {
-  /** What validated the object: a CRD of the reference data, or kubernetes-models for core APIs. */
-  readonly validatedBy: "crd" | "kubernetes-models" | undefined;
+  /**
+   * What validated the object: a CRD of the reference data, kubernetes-models for core APIs, or (for
+   * the few kinds the reference data lacks) the parts they embed from the core API.
+   */
+  readonly validatedBy: "crd" | "kubernetes-models" | "embedded-core-types" | undefined;
   readonly errors: readonly string[];
 }
 
@@ -47,6 +50,65 @@ function crdIndex(): Map<string, ValidateFunction> {
   return crdValidators;
 }
 
+/**
+ * Kinds whose CRD the reference data does not hold. Their core-API parts are validated as the pod
+ * they end up in (kubernetes-models), and their envelope against the fields the platform sets.
+ */
+const EMBEDDED_CORE_CHECKS: Record<string, (object: any) => Promise<string[]>> = {
+  "gateway.envoyproxy.io/v1alpha1/EnvoyProxy": async (object) => {
+    const errors: string[] = [];
+    const kubernetes = object.spec?.provider?.kubernetes;
+    if (object.spec?.provider?.type !== "Kubernetes") errors.push("/spec/provider/type must be Kubernetes");
+    const known = {
+      spec: ["provider"],
+      provider: ["type", "kubernetes"],
+      kubernetes: ["envoyDeployment", "envoyPDB"],
+    };
+    for (const [where, value] of [
+      ["spec", object.spec],
+      ["provider", object.spec?.provider],
+      ["kubernetes", kubernetes],
+    ] as const) {
+      for (const key of Object.keys(value ?? {}))
+        if (!known[where].includes(key)) errors.push(`/${where}/${key} is not a field the platform checks`);
+    }
+    const deployment = kubernetes?.envoyDeployment ?? {};
+    for (const key of Object.keys(deployment))
+      if (!["replicas", "container", "pod", "patch"].includes(key))
+        errors.push(`/envoyDeployment/${key} is not a field the platform checks`);
+    if (!Number.isInteger(deployment.replicas) || deployment.replicas < 1)
+      errors.push("/envoyDeployment/replicas must be a positive integer");
+    const patched = deployment.patch?.value?.spec?.template?.spec?.containers ?? [];
+    if (deployment.patch && deployment.patch.type !== "StrategicMerge")
+      errors.push("/envoyDeployment/patch/type must be StrategicMerge");
+    const pod = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "envoy" },
+      spec: {
+        ...deployment.pod,
+        containers: [
+          { name: "envoy", image: "envoy", ...deployment.container },
+          ...patched.map((c: object) => ({ image: "x", ...c })),
+        ],
+      },
+    };
+    const podCheck = await checkKubernetesObject("kubernetes:core/v1:Pod", pod);
+    errors.push(...podCheck.errors);
+    const pdb = kubernetes?.envoyPDB;
+    if (pdb !== undefined) {
+      const pdbCheck = await checkKubernetesObject("kubernetes:policy/v1:PodDisruptionBudget", {
+        apiVersion: "policy/v1",
+        kind: "PodDisruptionBudget",
+        metadata: { name: "envoy" },
+        spec: pdb,
+      });
+      errors.push(...pdbCheck.errors);
+    }
+    return errors;
+  },
+};
+
 /** Validates a Kubernetes object by its Pulumi type token, e.g. `kubernetes:cert-manager.io/v1:ClusterIssuer`. */
 export async function checkKubernetesObject(
   type: string,
@@ -55,6 +117,9 @@ export async function checkKubernetesObject(
   const match = /^kubernetes:([^/]+)\/([^:]+):(\w+)$/.exec(type);
   if (!match) return { validatedBy: undefined, errors: [`${type} is not a Kubernetes object type`] };
   const [, group, version, kind] = match as unknown as [string, string, string, string];
+
+  const partial = EMBEDDED_CORE_CHECKS[`${group}/${version}/${kind}`];
+  if (partial) return { validatedBy: "embedded-core-types", errors: await partial(object) };
 
   const crd = crdIndex().get(`${group}/${version}/${kind}`);
   if (crd) {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { envoyProxySpec } from "../../components/ingress/envoy-proxy";
+import { checkKubernetesObject } from "../harness/k8s-schemas";
 import { byName, ofType } from "../harness/queries";
 import { runStackFile } from "../harness/run-stack";
 
@@ -9,6 +11,8 @@ const CLUSTER_ISSUER = "kubernetes:cert-manager.io/v1:ClusterIssuer";
 const CERTIFICATE = "kubernetes:cert-manager.io/v1:Certificate";
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const POD_MONITOR = "kubernetes:monitoring.coreos.com/v1:PodMonitor";
+const ENVOY_PROXY = "kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy";
+const GATEWAY_CLASS = "kubernetes:gateway.networking.k8s.io/v1:GatewayClass";
 
 describe("namespaces", () => {
   it("enforce Pod Security restricted and deny all traffic by default", async () => {
@@ -67,6 +71,54 @@ describe("ingress", () => {
     const dev = byName(await runStackFile("dev"), CHART, "envoy-gateway-chart").inputs.values;
     expect(dev.deployment.replicas).toBe(1);
     expect(dev.podDisruptionBudget).toEqual({ minAvailable: 0 });
+  });
+
+  it("sizes the Envoy proxies through the class's EnvoyProxy: limits always, HA in prod", async () => {
+    for (const [stack, replicas] of [
+      ["prod", 2],
+      ["dev", 1],
+    ] as const) {
+      const run = await runStackFile(stack);
+      const params = byName(run, ENVOY_PROXY, "envoy-gateway-proxy").inputs;
+      const gatewayClass = byName(run, GATEWAY_CLASS, "envoy-gateway-class").inputs;
+      expect(gatewayClass.spec.parametersRef).toEqual({
+        group: "gateway.envoyproxy.io",
+        kind: "EnvoyProxy",
+        name: params.metadata.name,
+        namespace: params.metadata.namespace,
+      });
+      const kubernetes = params.spec.provider.kubernetes;
+      const deployment = kubernetes.envoyDeployment;
+      expect(deployment.replicas, stack).toBe(replicas);
+      expect(deployment.container.resources.limits.memory).toBeDefined();
+      const [shutdownManager] = deployment.patch.value.spec.template.spec.containers;
+      expect(shutdownManager).toMatchObject({
+        name: "shutdown-manager",
+        resources: { limits: { memory: "64Mi" } },
+      });
+      expect(kubernetes.envoyPDB, stack).toEqual(replicas > 1 ? { minAvailable: 1 } : undefined);
+      const spreadKeys = deployment.pod.topologySpreadConstraints.map(
+        (c: { topologyKey: string }) => c.topologyKey,
+      );
+      if (replicas > 1) expect(spreadKeys).toContain("topology.kubernetes.io/zone");
+      else expect(spreadKeys).toEqual([]);
+    }
+  });
+
+  it("checks the EnvoyProxy's envelope and embedded core types, its CRD being absent from the reference data", async () => {
+    const valid = { spec: envoyProxySpec(2) };
+    expect(await checkKubernetesObject(ENVOY_PROXY, valid)).toEqual({
+      validatedBy: "embedded-core-types",
+      errors: [],
+    });
+    const typo = structuredClone(valid) as any;
+    typo.spec.provider.kubernetes.envoyDeployment.replica = 2;
+    expect((await checkKubernetesObject(ENVOY_PROXY, typo)).errors).toEqual([
+      "/envoyDeployment/replica is not a field the platform checks",
+    ]);
+    const badSpread = structuredClone(valid) as any;
+    badSpread.spec.provider.kubernetes.envoyDeployment.pod.topologySpreadConstraints[0].maxSkew = "one";
+    expect((await checkKubernetesObject(ENVOY_PROXY, badSpread)).errors.join()).toContain("maxSkew");
   });
 
   it("leaves the GatewayClass to another implementation when asked", async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { envoyProxySpec } from "../../components/ingress/envoy-proxy";
 import type { DeclaredResource } from "../../policies/offline/render-stack";
 import { extractWorkloads } from "../../tools/docs/footprint/extract";
 import { footprintRows, sumRows } from "../../tools/docs/footprint/rows";
@@ -223,6 +224,58 @@ describe("pods operators create from custom resources", () => {
     ]);
     expect(proxy).toMatchObject({ label: "Envoy proxy (Gateway platform)", pod: { cpuRequest: 110 } });
     expect(proxy?.defaults.join(" ")).toContain("EnvoyProxy default");
+  });
+
+  it("sizes the proxies by the EnvoyProxy the class refers to, shutdown manager included", () => {
+    const spec = envoyProxySpec(2);
+    const [proxy] = extractWorkloads([
+      declared("kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy", "params", {
+        metadata: { name: "sized", namespace: "ingress" },
+        spec,
+      }),
+      declared("kubernetes:gateway.networking.k8s.io/v1:GatewayClass", "class", {
+        metadata: { name: "envoy" },
+        spec: {
+          controllerName: "gateway.envoyproxy.io/gatewayclass-controller",
+          parametersRef: {
+            group: "gateway.envoyproxy.io",
+            kind: "EnvoyProxy",
+            name: "sized",
+            namespace: "ingress",
+          },
+        },
+      }),
+      declared("kubernetes:gateway.networking.k8s.io/v1:Gateway", "gw", {
+        metadata: { name: "platform", namespace: "ingress" },
+        spec: { gatewayClassName: "envoy" },
+      }),
+    ]);
+    expect(proxy).toMatchObject({ replicas: { min: 2, max: 2 }, pod: { cpuRequest: 110 } });
+    expect(proxy?.pod.memoryLimit).toEqual({ amount: (1024 + 64) * MIB, unbounded: false });
+    expect(proxy?.defaults).toEqual([]);
+  });
+
+  it("fails on a class whose parameters are not a declared EnvoyProxy", () => {
+    expect(() =>
+      extractWorkloads([
+        declared("kubernetes:gateway.networking.k8s.io/v1:GatewayClass", "class", {
+          metadata: { name: "envoy" },
+          spec: {
+            controllerName: "gateway.envoyproxy.io/gatewayclass-controller",
+            parametersRef: {
+              group: "gateway.envoyproxy.io",
+              kind: "EnvoyProxy",
+              name: "gone",
+              namespace: "ingress",
+            },
+          },
+        }),
+        declared("kubernetes:gateway.networking.k8s.io/v1:Gateway", "gw", {
+          metadata: { name: "platform", namespace: "ingress" },
+          spec: { gatewayClassName: "envoy" },
+        }),
+      ]),
+    ).toThrow("are not an EnvoyProxy the stack declares");
   });
 
   it("fails on a Gateway whose class is not Envoy Gateway's", () => {

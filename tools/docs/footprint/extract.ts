@@ -33,6 +33,8 @@ export const NO_POD_TYPES: ReadonlySet<string> = new Set([
   "kubernetes:external-secrets.io/v1:ClusterSecretStore",
   "kubernetes:external-secrets.io/v1:ExternalSecret",
   "kubernetes:external-secrets.io/v1:SecretStore",
+  // Read by the Gateways whose class refers to it (operator-workloads.ts).
+  "kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy",
   "kubernetes:gateway.networking.k8s.io/v1:GatewayClass",
   "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
   "kubernetes:kafka.strimzi.io/v1:KafkaTopic",

@@ -144,18 +144,23 @@ function kafkaBridge(resource: DeclaredResource): Workload[] {
 
 const ENVOY_GATEWAY_CONTROLLER = "gateway.envoyproxy.io/gatewayclass-controller";
 const GATEWAY_CLASS = "kubernetes:gateway.networking.k8s.io/v1:GatewayClass";
+const ENVOY_PROXY = "kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy";
 
 /**
- * Envoy Gateway runs one Envoy Deployment per Gateway. With no EnvoyProxy parameters it uses its built-in
- * defaults (api/v1alpha1/shared_types.go): 1 replica, `envoy` requesting 100m and 512Mi, `shutdown-manager`
- * 10m and 32Mi, no limits.
+ * Envoy Gateway's built-in defaults for what an EnvoyProxy leaves unset (api/v1alpha1/shared_types.go):
+ * 1 replica, `envoy` requesting 100m and 512Mi, `shutdown-manager` 10m and 32Mi, no limits.
  */
-export const ENVOY_PROXY_DEFAULTS = [
-  "1 replica (EnvoyProxy default)",
-  "envoy requests cpu 100m, memory 512Mi; no limits (EnvoyProxy default)",
-  "shutdown-manager requests cpu 10m, memory 32Mi; no limits (EnvoyProxy default)",
-];
+const ENVOY_DEFAULTS = {
+  replicas: 1,
+  envoy: { requests: { cpu: "100m", memory: "512Mi" } },
+  shutdownManager: { requests: { cpu: "10m", memory: "32Mi" } },
+};
 
+/**
+ * Envoy Gateway runs one Envoy Deployment per Gateway, sized by the EnvoyProxy its class refers to
+ * (replicas, the main container, the shutdown manager through a strategic-merge patch), and by the
+ * built-in defaults where that leaves something unset.
+ */
 function gateway(resource: DeclaredResource, context: ExtractContext): Workload[] {
   const { name, namespace, spec, where } = parts(resource);
   const gatewayClass = context.declared(GATEWAY_CLASS, spec.gatewayClassName);
@@ -164,15 +169,37 @@ function gateway(resource: DeclaredResource, context: ExtractContext): Workload[
     throw new Error(
       `${where}: its GatewayClass ${JSON.stringify(spec.gatewayClassName)} is not an Envoy Gateway class the stack declares; the footprint models only Envoy Gateway's proxies`,
     );
-  if (classSpec.parametersRef || spec.infrastructure?.parametersRef)
+  if (spec.infrastructure?.parametersRef)
+    throw new Error(`${where}: Gateway-level EnvoyProxy parameters are not modelled, only the class's`);
+  const ref = classSpec.parametersRef;
+  const proxy = ref
+    ? (context.declared(ENVOY_PROXY, ref.name)?.inputs as CustomResource | undefined)
+    : undefined;
+  if (ref && (ref.kind !== "EnvoyProxy" || !proxy))
     throw new Error(
-      `${where}: EnvoyProxy parameters are set; the footprint models only Envoy Gateway's defaults`,
+      `${where}: the class's parameters ${JSON.stringify(ref)} are not an EnvoyProxy the stack declares`,
     );
+  const deployment = proxy?.spec?.provider?.kubernetes?.envoyDeployment ?? {};
+  const patched = (deployment.patch?.value?.spec?.template?.spec?.containers ?? []) as {
+    name?: string;
+    resources?: unknown;
+  }[];
+  const shutdownManager = patched.find((container) => container.name === "shutdown-manager")?.resources;
+  const defaults = [
+    ...(deployment.replicas === undefined ? ["1 replica (EnvoyProxy default)"] : []),
+    ...(deployment.container?.resources === undefined
+      ? ["envoy requests cpu 100m, memory 512Mi; no limits (EnvoyProxy default)"]
+      : []),
+    ...(shutdownManager === undefined
+      ? ["shutdown-manager requests cpu 10m, memory 32Mi; no limits (EnvoyProxy default)"]
+      : []),
+  ];
   const pod = addResources(
-    containerResources({ requests: { cpu: "100m", memory: "512Mi" } }, `${where} envoy`),
-    containerResources({ requests: { cpu: "10m", memory: "32Mi" } }, `${where} shutdown-manager`),
+    containerResources(deployment.container?.resources ?? ENVOY_DEFAULTS.envoy, `${where} envoy`),
+    containerResources(shutdownManager ?? ENVOY_DEFAULTS.shutdownManager, `${where} shutdown-manager`),
   );
-  return [workload(`Envoy proxy (Gateway ${name})`, namespace, 1, pod, 0, ENVOY_PROXY_DEFAULTS)];
+  const replicas = deployment.replicas ?? ENVOY_DEFAULTS.replicas;
+  return [workload(`Envoy proxy (Gateway ${name})`, namespace, replicas, pod, 0, defaults)];
 }
 
 export const OPERATOR_WORKLOADS = {
