@@ -7,7 +7,7 @@ import { AwsVaultUnseal } from "../components/secrets/aws-vault-unseal";
 import { vaultFullname } from "../components/secrets/vault";
 import { AwsObjectStorage } from "../components/storage/aws-object-storage";
 import type { ManagedClusterConfig } from "./config";
-import { type ClusterPlatform, cloudBucketNames, VAULT_IDENTITY } from "./platform";
+import { type ClusterPlatform, cloudBucketNames, objectStorageConsumers, VAULT_IDENTITY } from "./platform";
 
 /** VPC, EKS cluster, GPU node groups and the NVIDIA device plugin on AWS. */
 export function buildAwsPlatform(config: ManagedClusterConfig): ClusterPlatform {
@@ -75,7 +75,17 @@ export function buildAwsPlatform(config: ManagedClusterConfig): ClusterPlatform 
     config.platform.data.objectStorage.provider === "cloud"
       ? new AwsObjectStorage(
           `${name}-object-storage`,
-          { region: config.region, buckets: cloudBucketNames(name), tags },
+          {
+            region: config.region,
+            buckets: cloudBucketNames(name),
+            tags,
+            // Loki, PostgreSQL backups and Milvus need no key pair: each assumes a role for its own bucket.
+            serviceAccountRoles: {
+              oidcProviderArn: cluster.oidcProviderArn,
+              oidcIssuerUrl: cluster.oidcIssuerUrl,
+              consumers: objectStorageConsumers(),
+            },
+          },
           opts,
         )
       : undefined;

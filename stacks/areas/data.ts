@@ -11,7 +11,12 @@ import { MILVUS_KAFKA_TOPICS } from "../../components/vector/milvus-wal";
 import type { PlatformOutputs } from "../../packages/platform-outputs/src/contract";
 import type { PlatformConfig } from "../config";
 import { MCP_AUDIT_TOPIC } from "../mcp-config-schema";
-import type { BucketPurpose } from "../platform";
+import {
+  type BucketPurpose,
+  type CloudObjectStorage,
+  OBJECT_STORAGE_IDENTITIES,
+  type ObjectStorageConsumer,
+} from "../platform";
 import { NAMESPACES, type PlatformNamespaces } from "./namespaces";
 
 const NAMESPACE_OF_DATA = NAMESPACES.data;
@@ -39,8 +44,13 @@ const CLIENTS = {
 /** The platform's object storage, whichever provides it, as its consumers need it. */
 export interface PlatformObjectStorage extends ObjectStorageEndpoint {
   readonly flavor: "minio" | "s3" | "oss";
-  /** Secret in the data namespace with keys `accessKey` and `secretKey`. */
+  /**
+   * Secret in the data namespace with keys `accessKey` and `secretKey`: published to application teams,
+   * and copied for consumers without a role.
+   */
   readonly credentialsSecretName: string;
+  /** IAM role ARN of each consumer that assumes one (EKS); a consumer not listed uses the key pair. */
+  readonly roleArns: Readonly<Partial<Record<ObjectStorageConsumer, pulumi.Output<string>>>>;
   /** Who a consumer's pods must be allowed to reach for it. */
   readonly networkPeers: Peers;
   /** What provides it: consumers wait for it. */
@@ -61,7 +71,7 @@ const CREDENTIALS_SECRET = "object-storage-credentials";
 export function deployData(
   config: PlatformConfig,
   namespaces: PlatformNamespaces,
-  cloudObjectStorage: ObjectStorageEndpoint | undefined,
+  cloudObjectStorage: CloudObjectStorage | undefined,
   provider: kubernetes.Provider,
 ): DataArea {
   const settings = config.platform.data;
@@ -75,7 +85,8 @@ export function deployData(
   if (!pulumi.Resource.isInstance(provisionedBy))
     throw new Error("internal: object storage must come from a resource");
   // A child of whatever provides the storage: as a child of the namespace it would deadlock MinIO,
-  // which waits for the namespace and everything under it.
+  // which waits for the namespace and everything under it. Kept with roles too: the outputs contract
+  // publishes it to application teams.
   secretCopy(
     CREDENTIALS_SECRET,
     namespace,
@@ -90,12 +101,14 @@ export function deployData(
     region: store.region,
     flavor: cloudObjectStorage ? (config.cloud === "alicloud" ? "oss" : "s3") : "minio",
     credentialsSecretName: CREDENTIALS_SECRET,
+    roleArns: cloudObjectStorage?.roleArns ?? {},
     networkPeers: cloudObjectStorage ? "anywhere" : [{ namespace, podLabels: MINIO_SERVER_PODS }],
     provisionedBy,
   };
 
+  const postgresRole = objectStorage.roleArns.postgres;
   const postgres = new PostgresCluster(
-    "postgres",
+    OBJECT_STORAGE_IDENTITIES.postgres.release,
     {
       namespace,
       instances: settings.postgres.instances,
@@ -106,7 +119,9 @@ export function deployData(
       backup: {
         destinationPath: `s3://${objectStorage.buckets.postgresBackups}/${config.stack}`,
         endpointURL: objectStorage.endpoint,
-        credentialsSecretName: CREDENTIALS_SECRET,
+        ...(postgresRole
+          ? { serviceAccountRoleArn: postgresRole }
+          : { credentialsSecretName: CREDENTIALS_SECRET }),
       },
     },
     { ...opts, dependsOn: [namespaces.data, provisionedBy] },

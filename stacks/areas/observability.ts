@@ -5,12 +5,13 @@ import { httpsListenerName } from "../../components/ingress/hostnames";
 import { LoggingStack, lokiGatewayUrl } from "../../components/observability/logging-stack";
 import { MonitoringStack } from "../../components/observability/monitoring-stack";
 import type { PlatformConfig } from "../config";
+import { OBJECT_STORAGE_IDENTITIES } from "../platform";
 import type { DataArea } from "./data";
 import type { IdentityArea } from "./identity";
 import type { IngressArea } from "./ingress";
 import { NAMESPACES, type PlatformNamespaces } from "./namespaces";
 
-const LOGGING = "logging";
+const LOGGING = OBJECT_STORAGE_IDENTITIES.loki.release;
 
 export interface ObservabilityArea {
   readonly monitoring: MonitoringStack;
@@ -69,12 +70,16 @@ export function deployObservability(
 
   const namespace = namespaces.observability.name;
   const { objectStorage } = data;
-  const credentials = secretCopy(
-    "loki-object-storage",
-    namespace,
-    { accessKey: objectStorage.accessKeyId, secretKey: objectStorage.secretAccessKey },
-    { parent: namespaces.observability },
-  );
+  const role = objectStorage.roleArns.loki;
+  // With a role, Loki's service account assumes it and no key pair enters this namespace.
+  const credentials = role
+    ? undefined
+    : secretCopy(
+        "loki-object-storage",
+        namespace,
+        { accessKey: objectStorage.accessKeyId, secretKey: objectStorage.secretAccessKey },
+        { parent: namespaces.observability },
+      );
   const logging = new LoggingStack(
     LOGGING,
     {
@@ -85,9 +90,13 @@ export function deployObservability(
       objectStorage: {
         endpoint: objectStorage.endpoint,
         bucket: objectStorage.buckets.loki,
-        credentialsSecretName: "loki-object-storage",
-        accessKeyIdKey: "accessKey",
-        secretAccessKeyKey: "secretKey",
+        ...(role
+          ? { serviceAccountRoleArn: role }
+          : {
+              credentialsSecretName: "loki-object-storage",
+              accessKeyIdKey: "accessKey",
+              secretAccessKeyKey: "secretKey",
+            }),
         insecure: objectStorage.flavor === "minio",
         region: objectStorage.region,
         networkPeers: objectStorage.networkPeers,
@@ -100,7 +109,7 @@ export function deployObservability(
       dependsOn: [
         namespaces.observability,
         namespaces.observabilityAgents,
-        credentials,
+        ...(credentials ? [credentials] : []),
         objectStorage.provisionedBy,
         monitoring,
       ],

@@ -3,6 +3,7 @@ import { secretCopy } from "../../components/baseline/secret-copy";
 import { SecretMirror } from "../../components/secrets/secret-mirror";
 import { Milvus, type MilvusKafka } from "../../components/vector/milvus";
 import type { PlatformConfig } from "../config";
+import { OBJECT_STORAGE_IDENTITIES } from "../platform";
 import type { DataArea } from "./data";
 import type { PlatformNamespaces } from "./namespaces";
 import type { SecretsArea } from "./secrets";
@@ -26,18 +27,22 @@ export function deployVector(
   const namespace = namespaces.ai.name;
   const { objectStorage } = data;
   const endpoint = new URL(objectStorage.endpoint);
-  const credentials = secretCopy(
-    "milvus-object-storage",
-    namespace,
-    { accessKey: objectStorage.accessKeyId, secretKey: objectStorage.secretAccessKey },
-    { parent: namespaces.ai },
-  );
+  const role = objectStorage.roleArns.milvus;
+  // With a role, Milvus's service account assumes it and no key pair is copied here for it.
+  const credentials = role
+    ? undefined
+    : secretCopy(
+        "milvus-object-storage",
+        namespace,
+        { accessKey: objectStorage.accessKeyId, secretKey: objectStorage.secretAccessKey },
+        { parent: namespaces.ai },
+      );
   const kafka =
     config.platform.vector.messageQueue === "kafka"
       ? kafkaFor(namespace, namespaces, data, secrets, provider)
       : undefined;
   const milvus = new Milvus(
-    "milvus",
+    OBJECT_STORAGE_IDENTITIES.milvus.release,
     {
       namespace,
       mode: config.platform.vector.mode,
@@ -50,16 +55,25 @@ export function deployVector(
         cloudProvider: objectStorage.flavor === "oss" ? "aliyun" : "aws",
         region: objectStorage.flavor === "minio" ? "" : objectStorage.region,
         networkPeers: objectStorage.networkPeers,
-        credentialsSecretName: "milvus-object-storage",
-        accessKeyIdKey: "accessKey",
-        secretAccessKeyKey: "secretKey",
+        ...(role
+          ? { serviceAccountRoleArn: role }
+          : {
+              credentialsSecretName: "milvus-object-storage",
+              accessKeyIdKey: "accessKey",
+              secretAccessKeyKey: "secretKey",
+            }),
       },
       kafka: kafka?.args,
     },
     {
       providers: [provider],
       protect: config.protect,
-      dependsOn: [namespaces.ai, credentials, objectStorage.provisionedBy, ...(kafka ? [kafka.caCopy] : [])],
+      dependsOn: [
+        namespaces.ai,
+        ...(credentials ? [credentials] : []),
+        objectStorage.provisionedBy,
+        ...(kafka ? [kafka.caCopy] : []),
+      ],
     },
   );
   return { milvus };
