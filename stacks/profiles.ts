@@ -331,12 +331,21 @@ export function profileFor(environment: Environment, cloud: Cloud): Profile {
   };
 }
 
+/**
+ * Keys whose value is one of several shapes (a model's `source`: a Hugging Face repo or an object
+ * storage path): a stack's value replaces the default whole, or the two shapes would mix.
+ */
+const ONE_OF_KEYS = new Set(["source"]);
+
 /** Objects merge key by key; anything else in `override` (arrays included) replaces the default. */
 export function deepMerge(defaults: Defaults, override: Defaults): Defaults {
   const merged: Defaults = { ...defaults };
   for (const [key, value] of Object.entries(override)) {
     const current = merged[key];
-    merged[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
+    merged[key] =
+      isPlainObject(current) && isPlainObject(value) && !ONE_OF_KEYS.has(key)
+        ? deepMerge(current, value)
+        : value;
   }
   return merged;
 }
