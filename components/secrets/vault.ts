@@ -2,6 +2,7 @@ import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { allowEgress, allowIngress, type Peers } from "../baseline/network-policy";
 import { PINNED_CHARTS } from "../charts/pinned-charts";
+import { IRSA_ROLE_ANNOTATION } from "../cluster/aws-iam-roles";
 import { chartImageTag } from "../common/images";
 import { MONITOR_LABELS } from "../common/monitoring";
 import { RESTRICTED_CONTAINER } from "../common/security-context";
@@ -298,7 +299,7 @@ export class Vault extends pulumi.ComponentResource {
             auditStorage: audit ? { enabled: true, size: `${args.auditStorageGi}Gi` } : { enabled: false },
             serviceAccount: {
               annotations:
-                seal.type === "awskms" && seal.roleArn ? { "eks.amazonaws.com/role-arn": seal.roleArn } : {},
+                seal.type === "awskms" && seal.roleArn ? { [IRSA_ROLE_ANNOTATION]: seal.roleArn } : {},
             },
             extraEnvironmentVars: tls ? { VAULT_CACERT: `${TLS_DIR}/ca.crt` } : {},
             extraSecretEnvironmentVars: credentials,
