@@ -40,9 +40,14 @@ describe("merging a stack file over the profile", () => {
   it("replaces a catalog model's source whole, so a Hugging Face repo can become an object storage path", () => {
     const raw = validDev() as Record<string, any>;
     const models = raw.inference.models;
-    models["chatglm3-6b"] = { ...models["chatglm3-6b"], source: { objectStoragePath: "weights/chatglm3-6b" } };
+    models["chatglm3-6b"] = {
+      ...models["chatglm3-6b"],
+      source: { objectStoragePath: "weights/chatglm3-6b" },
+    };
     const config = parsePlatformConfig(raw, "dev");
-    expect(config.inference.models["chatglm3-6b"]?.source).toEqual({ objectStoragePath: "weights/chatglm3-6b" });
+    expect(config.inference.models["chatglm3-6b"]?.source).toEqual({
+      objectStoragePath: "weights/chatglm3-6b",
+    });
     // Other objects still merge key by key: the model keeps the catalog's GPU settings.
     expect(config.inference.models["chatglm3-6b"]?.kind).toBe("chat");
   });
