@@ -7,6 +7,7 @@ import { MONITOR_LABELS } from "../common/monitoring";
 import { RESTRICTED_READ_ONLY_CONTAINER } from "../common/security-context";
 import { zoneSpread } from "../common/topology";
 import { GPU_TAINT } from "../nodepool/gpu-scheduling";
+import { objectStorageAccess } from "../storage/object-storage";
 
 export type LokiMode = "single-binary" | "simple-scalable";
 
@@ -220,26 +221,8 @@ function resolveArgs(name: string, args: LoggingStackArgs) {
     configReloader: chartImage("configReloader", args.images?.configReloader ?? CONFIG_RELOADER_IMAGE),
   };
   const endpoint = s3Endpoint(args.objectStorage.endpoint, args.objectStorage.insecure);
-  const credentials = storageCredentials(name, args.objectStorage);
+  const credentials = objectStorageAccess(name, args.objectStorage);
   return { mode, replicas, retentionHours, storageGi, images, endpoint, credentials };
-}
-
-/** The role, or the complete key pair reference: one of them, never both. */
-function storageCredentials(name: string, storage: LoggingObjectStorage) {
-  const { serviceAccountRoleArn: roleArn, credentialsSecretName: secret } = storage;
-  const { accessKeyIdKey: idKey, secretAccessKeyKey: secretKey } = storage;
-  if (roleArn !== undefined) {
-    if (secret !== undefined || idKey !== undefined || secretKey !== undefined)
-      throw new Error(
-        `${name}: objectStorage has a serviceAccountRoleArn and a key pair Secret; give one of them`,
-      );
-    return { type: "role" as const, roleArn };
-  }
-  if (secret === undefined || idKey === undefined || secretKey === undefined)
-    throw new Error(
-      `${name}: objectStorage needs serviceAccountRoleArn, or credentialsSecretName with accessKeyIdKey and secretAccessKeyKey`,
-    );
-  return { type: "keys" as const, secret, idKey, secretKey };
 }
 
 /**

@@ -27,3 +27,33 @@ export interface CloudObjectStorageArgs {
   /** Cost-allocation tags. Default `{}`. */
   readonly tags?: ResourceTags;
 }
+
+/** How a consumer reaches the object storage: an IAM role for its service account, or a key pair Secret. */
+export interface ObjectStorageAccess {
+  readonly serviceAccountRoleArn?: pulumi.Input<string>;
+  readonly credentialsSecretName?: string;
+  readonly accessKeyIdKey?: string;
+  readonly secretAccessKeyKey?: string;
+}
+
+export type ResolvedAccess =
+  | { readonly type: "role"; readonly roleArn: pulumi.Input<string> }
+  | { readonly type: "keys"; readonly secret: string; readonly idKey: string; readonly secretKey: string };
+
+/** The role, or the complete key pair reference: one of them, never both; throws naming what is wrong. */
+export function objectStorageAccess(name: string, access: ObjectStorageAccess): ResolvedAccess {
+  const { serviceAccountRoleArn: roleArn, credentialsSecretName: secret } = access;
+  const { accessKeyIdKey: idKey, secretAccessKeyKey: secretKey } = access;
+  if (roleArn !== undefined) {
+    if (secret !== undefined || idKey !== undefined || secretKey !== undefined)
+      throw new Error(
+        `${name}: objectStorage has a serviceAccountRoleArn and a key pair Secret; give one of them`,
+      );
+    return { type: "role", roleArn };
+  }
+  if (secret === undefined || idKey === undefined || secretKey === undefined)
+    throw new Error(
+      `${name}: objectStorage needs serviceAccountRoleArn, or credentialsSecretName with accessKeyIdKey and secretAccessKeyKey`,
+    );
+  return { type: "keys", secret, idKey, secretKey };
+}

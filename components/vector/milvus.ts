@@ -8,6 +8,7 @@ import { chartImageTag } from "../common/images";
 import { MONITOR_LABELS } from "../common/monitoring";
 import { RESTRICTED_CONTAINER } from "../common/security-context";
 import { zoneSpread } from "../common/topology";
+import { objectStorageAccess } from "../storage/object-storage";
 import { MILVUS_CHANNELS, WAL_MESSAGE_MAX_BYTES } from "./milvus-wal";
 
 export type MilvusMode = "standalone" | "cluster";
@@ -174,24 +175,13 @@ function resolveArgs(name: string, args: MilvusArgs) {
   return { mode, replicas, storageGi, etcdStorageGi, kafkaPorts, image, etcdImage, keys };
 }
 
-/** The key pair reference, or none when Milvus assumes a role: one of them, never both. */
+/** The key pair reference, or none when Milvus assumes a role (only S3 knows IAM roles). */
 function storageKeys(name: string, storage: MilvusObjectStorage) {
-  const { serviceAccountRoleArn: roleArn, credentialsSecretName: secret } = storage;
-  const { accessKeyIdKey: idKey, secretAccessKeyKey: secretKey } = storage;
-  if (roleArn !== undefined) {
-    if (secret !== undefined || idKey !== undefined || secretKey !== undefined)
-      throw new Error(
-        `${name}: objectStorage has a serviceAccountRoleArn and a key pair Secret; give one of them`,
-      );
-    if ((storage.cloudProvider ?? "aws") !== "aws")
-      throw new Error(`${name}: objectStorage.serviceAccountRoleArn is for AWS S3 (cloudProvider "aws")`);
-    return undefined;
-  }
-  if (secret === undefined || idKey === undefined || secretKey === undefined)
-    throw new Error(
-      `${name}: objectStorage needs serviceAccountRoleArn, or credentialsSecretName with accessKeyIdKey and secretAccessKeyKey`,
-    );
-  return { secret, idKey, secretKey };
+  const access = objectStorageAccess(name, storage);
+  if (access.type === "keys") return access;
+  if ((storage.cloudProvider ?? "aws") !== "aws")
+    throw new Error(`${name}: objectStorage.serviceAccountRoleArn is for AWS S3 (cloudProvider "aws")`);
+  return undefined;
 }
 
 /** Milvus's service account when it assumes an IAM role (the chart's default otherwise: `default`). */

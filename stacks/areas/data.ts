@@ -6,7 +6,7 @@ import { KafkaCluster } from "../../components/data/kafka-cluster";
 import { PostgresCluster } from "../../components/data/postgres-cluster";
 import { RedisStore } from "../../components/data/redis-store";
 import { MinioObjectStore } from "../../components/storage/minio-object-store";
-import type { ObjectStorageEndpoint } from "../../components/storage/object-storage";
+import type { ObjectStorageAccess, ObjectStorageEndpoint } from "../../components/storage/object-storage";
 import { MILVUS_KAFKA_TOPICS } from "../../components/vector/milvus-wal";
 import type { PlatformOutputs } from "../../packages/platform-outputs/src/contract";
 import type { PlatformConfig } from "../config";
@@ -55,6 +55,44 @@ export interface PlatformObjectStorage extends ObjectStorageEndpoint {
   readonly networkPeers: Peers;
   /** What provides it: consumers wait for it. */
   readonly provisionedBy: pulumi.Resource;
+}
+
+/** The platform's object-storage key pair, copied into `namespace` under `accessKey` and `secretKey`. */
+export function copyObjectStorageKeys(
+  secretName: string,
+  namespace: string,
+  storage: PlatformObjectStorage,
+  parent: pulumi.Resource,
+): ObjectStorageAccess & { readonly secret: kubernetes.core.v1.Secret } {
+  const secret = secretCopy(
+    secretName,
+    namespace,
+    { accessKey: storage.accessKeyId, secretKey: storage.secretAccessKey },
+    { parent },
+  );
+  return {
+    credentialsSecretName: secretName,
+    accessKeyIdKey: "accessKey",
+    secretAccessKeyKey: "secretKey",
+    secret,
+  };
+}
+
+/**
+ * How `consumer` reaches the object storage: the IAM role the cloud gave its service account, or else
+ * the key pair copied into its namespace (`secret`, to wait on; no key pair enters with a role).
+ */
+export function objectStorageAccessFor(
+  consumer: ObjectStorageConsumer,
+  secretName: string,
+  namespace: string,
+  storage: PlatformObjectStorage,
+  parent: pulumi.Resource,
+): ObjectStorageAccess & { readonly secret?: kubernetes.core.v1.Secret } {
+  const role = storage.roleArns[consumer];
+  return role
+    ? { serviceAccountRoleArn: role }
+    : copyObjectStorageKeys(secretName, namespace, storage, parent);
 }
 
 export interface DataArea {

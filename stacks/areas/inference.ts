@@ -1,7 +1,6 @@
 import type * as kubernetes from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { allowIngress } from "../../components/baseline/network-policy";
-import { secretCopy } from "../../components/baseline/secret-copy";
 import { ChatTtsServer } from "../../components/inference/chattts-server";
 import type { ServingArgs } from "../../components/inference/common-args";
 import { inferenceAlerts } from "../../components/inference/inference-alerts";
@@ -14,7 +13,7 @@ import { VllmModel } from "../../components/inference/vllm-model";
 import { WhisperServer } from "../../components/inference/whisper-server";
 import type { PlatformConfig } from "../config";
 import { type GpuPoolLike, resolveGpuType } from "../inference-config-schema";
-import type { DataArea } from "./data";
+import { copyObjectStorageKeys, type DataArea } from "./data";
 import type { PlatformNamespaces } from "./namespaces";
 import type { ObservabilityArea } from "./observability";
 
@@ -86,14 +85,11 @@ export function deployInference(
   const usesObjectStorage = [...Object.values(inference.models), ...Object.values(inference.cpuModels)].some(
     (model) => model.enabled && "objectStoragePath" in model.source,
   );
-  const credentials = usesObjectStorage
-    ? secretCopy(
-        OBJECT_STORAGE_SECRET,
-        namespace,
-        { accessKey: objectStorage.accessKeyId, secretKey: objectStorage.secretAccessKey },
-        { parent: namespaces.ai },
-      )
+  // `mc` signs with static keys only: the model fetch takes the key pair even where roles exist.
+  const keys = usesObjectStorage
+    ? copyObjectStorageKeys(OBJECT_STORAGE_SECRET, namespace, objectStorage, namespaces.ai)
     : undefined;
+  const credentials = keys?.secret;
   const modelStorage: ModelObjectStorage = {
     endpoint: objectStorage.endpoint,
     bucket: objectStorage.buckets.models,

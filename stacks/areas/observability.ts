@@ -1,12 +1,11 @@
 import type * as kubernetes from "@pulumi/kubernetes";
 import { allowEgress } from "../../components/baseline/network-policy";
-import { secretCopy } from "../../components/baseline/secret-copy";
 import { httpsListenerName } from "../../components/ingress/hostnames";
 import { LoggingStack, lokiGatewayUrl } from "../../components/observability/logging-stack";
 import { MonitoringStack } from "../../components/observability/monitoring-stack";
 import type { PlatformConfig } from "../config";
 import { OBJECT_STORAGE_IDENTITIES } from "../platform";
-import type { DataArea } from "./data";
+import { type DataArea, objectStorageAccessFor } from "./data";
 import type { IdentityArea } from "./identity";
 import type { IngressArea } from "./ingress";
 import { NAMESPACES, type PlatformNamespaces } from "./namespaces";
@@ -70,16 +69,14 @@ export function deployObservability(
 
   const namespace = namespaces.observability.name;
   const { objectStorage } = data;
-  const role = objectStorage.roleArns.loki;
   // With a role, Loki's service account assumes it and no key pair enters this namespace.
-  const credentials = role
-    ? undefined
-    : secretCopy(
-        "loki-object-storage",
-        namespace,
-        { accessKey: objectStorage.accessKeyId, secretKey: objectStorage.secretAccessKey },
-        { parent: namespaces.observability },
-      );
+  const { secret: credentials, ...access } = objectStorageAccessFor(
+    "loki",
+    "loki-object-storage",
+    namespace,
+    objectStorage,
+    namespaces.observability,
+  );
   const logging = new LoggingStack(
     LOGGING,
     {
@@ -90,13 +87,7 @@ export function deployObservability(
       objectStorage: {
         endpoint: objectStorage.endpoint,
         bucket: objectStorage.buckets.loki,
-        ...(role
-          ? { serviceAccountRoleArn: role }
-          : {
-              credentialsSecretName: "loki-object-storage",
-              accessKeyIdKey: "accessKey",
-              secretAccessKeyKey: "secretKey",
-            }),
+        ...access,
         insecure: objectStorage.flavor === "minio",
         region: objectStorage.region,
         networkPeers: objectStorage.networkPeers,

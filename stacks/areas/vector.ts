@@ -1,10 +1,9 @@
 import type * as kubernetes from "@pulumi/kubernetes";
-import { secretCopy } from "../../components/baseline/secret-copy";
 import { SecretMirror } from "../../components/secrets/secret-mirror";
 import { Milvus, type MilvusKafka } from "../../components/vector/milvus";
 import type { PlatformConfig } from "../config";
 import { OBJECT_STORAGE_IDENTITIES } from "../platform";
-import type { DataArea } from "./data";
+import { type DataArea, objectStorageAccessFor } from "./data";
 import type { PlatformNamespaces } from "./namespaces";
 import type { SecretsArea } from "./secrets";
 
@@ -27,16 +26,14 @@ export function deployVector(
   const namespace = namespaces.ai.name;
   const { objectStorage } = data;
   const endpoint = new URL(objectStorage.endpoint);
-  const role = objectStorage.roleArns.milvus;
   // With a role, Milvus's service account assumes it and no key pair is copied here for it.
-  const credentials = role
-    ? undefined
-    : secretCopy(
-        "milvus-object-storage",
-        namespace,
-        { accessKey: objectStorage.accessKeyId, secretKey: objectStorage.secretAccessKey },
-        { parent: namespaces.ai },
-      );
+  const { secret: credentials, ...access } = objectStorageAccessFor(
+    "milvus",
+    "milvus-object-storage",
+    namespace,
+    objectStorage,
+    namespaces.ai,
+  );
   const kafka =
     config.platform.vector.messageQueue === "kafka"
       ? kafkaFor(namespace, namespaces, data, secrets, provider)
@@ -55,13 +52,7 @@ export function deployVector(
         cloudProvider: objectStorage.flavor === "oss" ? "aliyun" : "aws",
         region: objectStorage.flavor === "minio" ? "" : objectStorage.region,
         networkPeers: objectStorage.networkPeers,
-        ...(role
-          ? { serviceAccountRoleArn: role }
-          : {
-              credentialsSecretName: "milvus-object-storage",
-              accessKeyIdKey: "accessKey",
-              secretAccessKeyKey: "secretKey",
-            }),
+        ...access,
       },
       kafka: kafka?.args,
     },
