@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv from "ajv";
 import Ajv2019 from "ajv/dist/2019";
@@ -32,6 +32,13 @@ export function referenceChartValues(chartName: string): Values {
 }
 
 /** The chart's values.schema.json, or undefined when the chart ships none (Helm then validates nothing). */
+/** The reference charts that ship a values.schema.json, by name. */
+export function referenceChartsWithSchema(): string[] {
+  return readdirSync(join(REFERENCE_ROOT, "charts"))
+    .filter((chart) => existsSync(join(REFERENCE_ROOT, "charts", chart, "values.schema.json")))
+    .sort();
+}
+
 export function referenceChartSchema(chartName: string): JsonSchema | undefined {
   const file = join(REFERENCE_ROOT, "charts", chartName, "values.schema.json");
   return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as JsonSchema) : undefined;

@@ -226,6 +226,26 @@ describe("pods operators create from custom resources", () => {
     expect(proxy?.defaults.join(" ")).toContain("EnvoyProxy default");
   });
 
+  /** An Envoy Gateway class whose parameters name the EnvoyProxy `parameters`, and a Gateway of it. */
+  const envoyGatewayWithParameters = (parameters: string) => [
+    declared("kubernetes:gateway.networking.k8s.io/v1:GatewayClass", "class", {
+      metadata: { name: "envoy" },
+      spec: {
+        controllerName: "gateway.envoyproxy.io/gatewayclass-controller",
+        parametersRef: {
+          group: "gateway.envoyproxy.io",
+          kind: "EnvoyProxy",
+          name: parameters,
+          namespace: "ingress",
+        },
+      },
+    }),
+    declared("kubernetes:gateway.networking.k8s.io/v1:Gateway", "gw", {
+      metadata: { name: "platform", namespace: "ingress" },
+      spec: { gatewayClassName: "envoy" },
+    }),
+  ];
+
   it("sizes the proxies by the EnvoyProxy the class refers to, shutdown manager included", () => {
     const spec = envoyProxySpec(2);
     const [proxy] = extractWorkloads([
@@ -233,22 +253,7 @@ describe("pods operators create from custom resources", () => {
         metadata: { name: "sized", namespace: "ingress" },
         spec,
       }),
-      declared("kubernetes:gateway.networking.k8s.io/v1:GatewayClass", "class", {
-        metadata: { name: "envoy" },
-        spec: {
-          controllerName: "gateway.envoyproxy.io/gatewayclass-controller",
-          parametersRef: {
-            group: "gateway.envoyproxy.io",
-            kind: "EnvoyProxy",
-            name: "sized",
-            namespace: "ingress",
-          },
-        },
-      }),
-      declared("kubernetes:gateway.networking.k8s.io/v1:Gateway", "gw", {
-        metadata: { name: "platform", namespace: "ingress" },
-        spec: { gatewayClassName: "envoy" },
-      }),
+      ...envoyGatewayWithParameters("sized"),
     ]);
     expect(proxy).toMatchObject({ replicas: { min: 2, max: 2 }, pod: { cpuRequest: 110 } });
     expect(proxy?.pod.memoryLimit).toEqual({ amount: (1024 + 64) * MIB, unbounded: false });
@@ -256,26 +261,9 @@ describe("pods operators create from custom resources", () => {
   });
 
   it("fails on a class whose parameters are not a declared EnvoyProxy", () => {
-    expect(() =>
-      extractWorkloads([
-        declared("kubernetes:gateway.networking.k8s.io/v1:GatewayClass", "class", {
-          metadata: { name: "envoy" },
-          spec: {
-            controllerName: "gateway.envoyproxy.io/gatewayclass-controller",
-            parametersRef: {
-              group: "gateway.envoyproxy.io",
-              kind: "EnvoyProxy",
-              name: "gone",
-              namespace: "ingress",
-            },
-          },
-        }),
-        declared("kubernetes:gateway.networking.k8s.io/v1:Gateway", "gw", {
-          metadata: { name: "platform", namespace: "ingress" },
-          spec: { gatewayClassName: "envoy" },
-        }),
-      ]),
-    ).toThrow("are not an EnvoyProxy the stack declares");
+    expect(() => extractWorkloads([...envoyGatewayWithParameters("gone")])).toThrow(
+      "are not an EnvoyProxy the stack declares",
+    );
   });
 
   it("fails on a Gateway whose class is not Envoy Gateway's", () => {
