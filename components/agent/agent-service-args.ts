@@ -1,19 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { NamespacePeer } from "../baseline/network-policy";
 import { unpinnedReason } from "../common/images";
+import type { PublicRouteArgs, ScaledServiceArgs, SecretKeyRef, ServerPeer } from "../common/service-args";
 import { HTTP_LISTENER } from "../ingress/hostnames";
-
-/** A server the agent service connects to: where its pods are (for the NetworkPolicy) and their port. */
-export interface AgentServerPeer {
-  readonly peer: NamespacePeer;
-  readonly port: number;
-}
-
-/** A key of a Secret in the agent service's namespace. */
-export interface SecretKeyRef {
-  readonly name: string;
-  readonly key: string;
-}
 
 /** An MCP server whose tools the agents may use. */
 export interface AgentMcpServer {
@@ -23,31 +11,12 @@ export interface AgentMcpServer {
   readonly url: pulumi.Input<string>;
   /** Audience of the token the service obtains for it (the server's Keycloak client id). */
   readonly audience: string;
-  readonly server: AgentServerPeer;
+  readonly server: ServerPeer;
 }
 
-export interface AgentRouteArgs {
-  /** Public hostname, e.g. `"agent.ai.example.com"`; the API is `https://<hostname>/v1/…`. */
-  readonly hostname: string;
-  readonly gatewayName: string;
-  readonly gatewayNamespace: string;
-  /** The shared Gateway's HTTPS listener for `hostname` (TLS ends there). */
-  readonly listenerName: string;
-}
-
-export interface AgentServiceArgs {
-  /** Existing restricted namespace (the platform's `ai`); every Secret named here lives in it. No default. */
-  readonly namespace: string;
-  /** The agent service image (services/agent/Dockerfile), pinned by tag or digest. No default. */
-  readonly image: string;
-  /** Pods; the HorizontalPodAutoscaler scales between them on CPU. Default `{ min: 1, max: 3 }`. */
-  readonly replicas?: { readonly min: number; readonly max: number };
-  /** Average CPU use, in percent of the request, the autoscaler aims for. Default `70`. */
-  readonly targetCpuUtilization?: number;
-  /** PodDisruptionBudget and a zone/node spread (prod); needs `replicas.min` of 2 or more. Default `false`. */
-  readonly highAvailability?: boolean;
-  /** HTTPRoute on the shared Gateway (TLS terminated at its HTTPS listener). No default. */
-  readonly route: AgentRouteArgs;
+export interface AgentServiceArgs extends ScaledServiceArgs {
+  /** HTTPRoute on the shared Gateway; the API is `https://<hostname>/v1/…`. No default. */
+  readonly route: PublicRouteArgs;
   /**
    * Keycloak: callers' access tokens are checked against the realm (issuer, JWKS, audience `clientId`);
    * the service's own confidential client obtains MCP tokens at `tokenUrl` (token exchange for JWT
@@ -59,13 +28,13 @@ export interface AgentServiceArgs {
     readonly tokenUrl: pulumi.Input<string>;
     readonly clientId: string;
     readonly clientSecret: SecretKeyRef;
-    readonly server: AgentServerPeer;
+    readonly server: ServerPeer;
   };
   /** The LLM gateway's `/v1` base URL and the service's own key (a Secret). No default. */
   readonly llmGateway: {
     readonly baseUrl: pulumi.Input<string>;
     readonly apiKeySecret: SecretKeyRef;
-    readonly server: AgentServerPeer;
+    readonly server: ServerPeer;
   };
   /** Gateway model group for profiles that name none. No default. */
   readonly defaultModel: string;
@@ -77,7 +46,7 @@ export interface AgentServiceArgs {
    * Redis for sessions, shared by the replicas and kept across restarts. Default: each pod keeps
    * sessions in memory, so it is only accepted with `replicas.max` of 1.
    */
-  readonly redis?: { readonly urlSecret: SecretKeyRef; readonly server: AgentServerPeer };
+  readonly redis?: { readonly urlSecret: SecretKeyRef; readonly server: ServerPeer };
   /** How long an idle session is kept, in seconds. Default `86400`. */
   readonly sessionTtlSeconds?: number;
   /** OTLP/HTTP traces endpoint (`…/v1/traces`). Default: no traces. */

@@ -1,19 +1,8 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  allowEgress,
-  allowIngress,
-  KUBE_DNS_PEER,
-  type NamespacePeer,
-  type Peers,
-} from "../baseline/network-policy";
+import { allowEgress, allowIngress, KUBE_DNS_PEER, type Peers } from "../baseline/network-policy";
+import type { ServerPeer } from "../common/service-args";
 import { ENVOY_PROXY_PODS } from "../ingress/envoy-gateway";
-
-/** A server the gateway connects to, as a NetworkPolicy peer and the port its pods listen on. */
-export interface ServerPeer {
-  readonly peer: NamespacePeer;
-  readonly port: number;
-}
 
 /** A further egress allow, e.g. to Keycloak's pods for the JWKS (`{ namespace: "identity" }`, 8080). */
 export interface EgressAllow {

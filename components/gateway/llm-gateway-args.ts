@@ -1,4 +1,5 @@
 import { unpinnedReason } from "../common/images";
+import type { PublicRouteArgs, ScaledServiceArgs, ServerPeer } from "../common/service-args";
 import { HTTP_LISTENER } from "../ingress/hostnames";
 import type {
   AdminJwt,
@@ -8,7 +9,7 @@ import type {
   ServiceKey,
 } from "./gateway-config";
 import { gatewayConfigProblems } from "./gateway-config-checks";
-import { type EgressAllow, inClusterTarget, type ServerPeer } from "./gateway-network";
+import { type EgressAllow, inClusterTarget } from "./gateway-network";
 
 /** A Secret in the gateway's namespace holding a connection URL, and the server it leads to. */
 export interface ConnectionSecret extends ServerPeer {
@@ -17,26 +18,7 @@ export interface ConnectionSecret extends ServerPeer {
   readonly key?: string;
 }
 
-export interface GatewayRouteArgs {
-  /** Public hostname, e.g. `"llm.ai.example.com"`. */
-  readonly hostname: string;
-  readonly gatewayName: string;
-  readonly gatewayNamespace: string;
-  /** The Gateway's HTTPS listener for `hostname` (never the plain-HTTP one). */
-  readonly listenerName: string;
-}
-
-export interface LlmGatewayArgs {
-  /** Existing restricted namespace (the platform's `ai`); every Secret named here lives in it. No default. */
-  readonly namespace: string;
-  /** The gateway image, pinned by tag or digest (prod policy asks for a digest). No default. */
-  readonly image: string;
-  /** Pods; the HorizontalPodAutoscaler scales between them on CPU. Default `{ min: 1, max: 3 }`. */
-  readonly replicas?: { readonly min: number; readonly max: number };
-  /** Average CPU use, in percent of the request, the autoscaler aims for. Default `70`. */
-  readonly targetCpuUtilization?: number;
-  /** PodDisruptionBudget and a zone/node spread (prod); needs `replicas.min` of 2 or more. Default `false`. */
-  readonly highAvailability?: boolean;
+export interface LlmGatewayArgs extends ScaledServiceArgs {
   /** Self-hosted endpoints (the inference area's); tag vLLM ones `engine: "vllm"`. Default `[]`. */
   readonly modelEndpoints?: readonly GatewayModelEndpoint[];
   /** Models of cloud providers, API keys from Secrets. Default `[]`. */
@@ -50,7 +32,7 @@ export interface LlmGatewayArgs {
   /** Admin API access with a Keycloak token. Default: master key only. */
   readonly adminJwt?: AdminJwt;
   /** HTTPRoute on the shared Gateway. No default. */
-  readonly route: GatewayRouteArgs;
+  readonly route: PublicRouteArgs;
   /** Namespaces whose pods call the gateway directly. Default `["ai"]`. */
   readonly clientNamespaces?: readonly string[];
   /** Namespace of the Prometheus that scrapes `/metrics`. Default `"observability"`. */

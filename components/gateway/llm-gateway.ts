@@ -16,7 +16,7 @@ import {
   llmGatewayArgProblems,
 } from "./llm-gateway-args";
 
-export type { ConnectionSecret, GatewayRouteArgs, LlmGatewayArgs } from "./llm-gateway-args";
+export type { ConnectionSecret, LlmGatewayArgs } from "./llm-gateway-args";
 
 /**
  * The LLM gateway (services/gateway) as a Deployment: config generated into a ConfigMap from the model

@@ -1,28 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { NamespacePeer, Peers } from "../baseline/network-policy";
+import type { Peers } from "../baseline/network-policy";
 import { unpinnedReason } from "../common/images";
+import type { PublicRouteArgs, ScaledServiceArgs, SecretKeyRef, ServerPeer } from "../common/service-args";
 import { HTTP_LISTENER } from "../ingress/hostnames";
-
-/** A server the MCP server connects to: where its pods are (for the NetworkPolicy) and their port. */
-export interface McpServerPeer {
-  readonly peer: NamespacePeer;
-  readonly port: number;
-}
-
-/** A key of a Secret in the MCP server's namespace. */
-export interface SecretKeyRef {
-  readonly name: string;
-  readonly key: string;
-}
-
-export interface McpRouteArgs {
-  /** Public hostname, e.g. `"mcp.ai.example.com"`; the MCP endpoint is `https://<hostname>/mcp`. */
-  readonly hostname: string;
-  readonly gatewayName: string;
-  readonly gatewayNamespace: string;
-  /** The shared Gateway's HTTPS listener for `hostname` (TLS ends there). */
-  readonly listenerName: string;
-}
 
 /** A Secret External Secrets fills from Vault (through a ClusterSecretStore). */
 export interface VaultSecret {
@@ -40,19 +20,9 @@ export interface McpEgressAllow {
   readonly ports: readonly number[];
 }
 
-export interface McpServerArgs {
-  /** Existing restricted namespace (the platform's `ai`); every Secret named here lives in it. No default. */
-  readonly namespace: string;
-  /** The MCP server image (services/mcp/Dockerfile), pinned by tag or digest. No default. */
-  readonly image: string;
-  /** Pods; the HorizontalPodAutoscaler scales between them on CPU. Default `{ min: 1, max: 3 }`. */
-  readonly replicas?: { readonly min: number; readonly max: number };
-  /** Average CPU use, in percent of the request, the autoscaler aims for. Default `70`. */
-  readonly targetCpuUtilization?: number;
-  /** PodDisruptionBudget and a zone/node spread (prod); needs `replicas.min` of 2 or more. Default `false`. */
-  readonly highAvailability?: boolean;
-  /** HTTPRoute on the shared Gateway (TLS terminated at its HTTPS listener). No default. */
-  readonly route: McpRouteArgs;
+export interface McpServerArgs extends ScaledServiceArgs {
+  /** HTTPRoute on the shared Gateway; the MCP endpoint is `https://<hostname>/mcp`. No default. */
+  readonly route: PublicRouteArgs;
   /**
    * Keycloak: the realm's issuer and JWKS URLs, the server's client (tokens must carry
    * `https://<hostname>/mcp` or `clientId` as audience; the realm's audience mapper adds the client id;
@@ -62,13 +32,13 @@ export interface McpServerArgs {
     readonly issuerUrl: pulumi.Input<string>;
     readonly jwksUrl: pulumi.Input<string>;
     readonly clientId: string;
-    readonly server: McpServerPeer;
+    readonly server: ServerPeer;
   };
   /** The LLM gateway (`/v1` base URL) for embeddings, rerank and summaries, with this server's own key. No default. */
   readonly llmGateway: {
     readonly baseUrl: pulumi.Input<string>;
     readonly apiKeySecret: SecretKeyRef;
-    readonly server: McpServerPeer;
+    readonly server: ServerPeer;
     /** Default `"bge-m3"`, 1024 dimensions. */
     readonly embeddingModel?: string;
     readonly embeddingDimension?: number;
@@ -84,7 +54,7 @@ export interface McpServerArgs {
   readonly milvus?: {
     readonly url: pulumi.Input<string>;
     readonly tokenSecret?: SecretKeyRef;
-    readonly server: McpServerPeer;
+    readonly server: ServerPeer;
     /** Default `"mcp_knowledge"`. */
     readonly collection?: string;
   };
@@ -102,7 +72,7 @@ export interface McpServerArgs {
    * Redis shared by the replicas, so each caller's rate limit holds across them
    * (`rateLimit.redisUrlEnv`). Default: each pod counts on its own.
    */
-  readonly redis?: { readonly urlSecret: SecretKeyRef; readonly server: McpServerPeer };
+  readonly redis?: { readonly urlSecret: SecretKeyRef; readonly server: ServerPeer };
   /**
    * Audit records also to Kafka, through a Strimzi Kafka Bridge's HTTP API (`audit.kafka`).
    * Default: structured log lines on stdout only.
@@ -111,7 +81,7 @@ export interface McpServerArgs {
     /** E.g. `http://kafka-bridge-service.data.svc.cluster.local:8080`. */
     readonly bridgeUrl: string;
     readonly topic: string;
-    readonly server: McpServerPeer;
+    readonly server: ServerPeer;
   };
   /**
    * Further keys of the server's configuration (services/mcp README): `connectors`, `openapi`, `sql`,
