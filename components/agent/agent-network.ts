@@ -1,6 +1,6 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { allowEgress, allowIngress, KUBE_DNS_PEER } from "../baseline/network-policy";
+import { allowEgress, allowIngress, DNS_EGRESS_RULE } from "../baseline/network-policy";
 import { inClusterTarget, NON_PUBLIC_RANGES } from "../gateway/gateway-network";
 import { ENVOY_PROXY_PODS } from "../ingress/envoy-gateway";
 import { AGENT_DEFAULTS, AGENT_PORT, type AgentServiceArgs } from "./agent-service-args";
@@ -67,14 +67,6 @@ export function declareAgentNetwork(
       opts,
     );
   // The namespace allows DNS already if it is a PlatformNamespace; this keeps the service working in any other.
-  egressPolicy("dns", [
-    {
-      to: [KUBE_DNS_PEER],
-      ports: [
-        { protocol: "UDP", port: 53 },
-        { protocol: "TCP", port: 53 },
-      ],
-    },
-  ]);
+  egressPolicy("dns", [DNS_EGRESS_RULE]);
   if (args.otlpEndpoint) egressPolicy("otlp", otlpEgress(args.otlpEndpoint));
 }

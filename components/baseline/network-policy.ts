@@ -13,6 +13,15 @@ export const KUBE_DNS_PEER = {
   podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
 };
 
+/** An egress rule to the cluster DNS over UDP and TCP. */
+export const DNS_EGRESS_RULE = {
+  to: [KUBE_DNS_PEER],
+  ports: [
+    { protocol: "UDP", port: 53 },
+    { protocol: "TCP", port: 53 },
+  ],
+};
+
 /** Where traffic may go or come from: namespaces, or any address (for the Kubernetes API, cloud APIs, ACME). */
 export type Peers = readonly NamespacePeer[] | "anywhere";
 

@@ -1,6 +1,6 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { KUBE_DNS_PEER } from "./network-policy";
+import { DNS_EGRESS_RULE } from "./network-policy";
 
 export type PodSecurityLevel = "restricted" | "baseline" | "privileged";
 
@@ -70,15 +70,7 @@ export class PlatformNamespace extends pulumi.ComponentResource {
         spec: {
           podSelector: {},
           policyTypes: ["Egress"],
-          egress: [
-            {
-              to: [KUBE_DNS_PEER],
-              ports: [
-                { protocol: "UDP", port: 53 },
-                { protocol: "TCP", port: 53 },
-              ],
-            },
-          ],
+          egress: [DNS_EGRESS_RULE],
         },
       },
       inNamespace,

@@ -1,6 +1,6 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { allowEgress, allowIngress, KUBE_DNS_PEER, type Peers } from "../baseline/network-policy";
+import { allowEgress, allowIngress, DNS_EGRESS_RULE, type Peers } from "../baseline/network-policy";
 import type { ServerPeer } from "../common/service-args";
 import { ENVOY_PROXY_PODS } from "../ingress/envoy-gateway";
 
@@ -116,15 +116,7 @@ export function declareGatewayNetwork(
       opts,
     );
   // The namespace allows DNS already if it is a PlatformNamespace; this keeps the gateway working in any other.
-  egressPolicy("dns", [
-    {
-      to: [KUBE_DNS_PEER],
-      ports: [
-        { protocol: "UDP", port: 53 },
-        { protocol: "TCP", port: 53 },
-      ],
-    },
-  ]);
+  egressPolicy("dns", [DNS_EGRESS_RULE]);
   if (spec.modelUrls.length > 0)
     egressPolicy(
       "model-servers",

@@ -1,6 +1,6 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { allowEgress, allowIngress, KUBE_DNS_PEER } from "../baseline/network-policy";
+import { allowEgress, allowIngress, DNS_EGRESS_RULE } from "../baseline/network-policy";
 import { ENVOY_PROXY_PODS } from "../ingress/envoy-gateway";
 import { MCP_DEFAULTS, MCP_PORT, type McpServerArgs } from "./mcp-server-args";
 
@@ -63,15 +63,7 @@ export function declareMcpNetwork(
       spec: {
         podSelector: { matchLabels: { ...podLabels } },
         policyTypes: ["Egress"],
-        egress: [
-          {
-            to: [KUBE_DNS_PEER],
-            ports: [
-              { protocol: "UDP", port: 53 },
-              { protocol: "TCP", port: 53 },
-            ],
-          },
-        ],
+        egress: [DNS_EGRESS_RULE],
       },
     },
     opts,
